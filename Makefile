@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[local,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: the whole address book on http://127.0.0.1:8000 (embedded PostgreSQL without DATABASE_URL)
+run: $(STAMP)
+	$(PY) -m config.local_run
+
+## make test: the full test suite (embedded PostgreSQL without DATABASE_URL)
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## make messages: refresh and compile the Swedish translations (needs GNU gettext)
+messages: $(STAMP)
+	cd addressbook && DEBUG=1 ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	cd addressbook && DEBUG=1 ../$(PY) ../manage.py compilemessages -l sv
+
+clean:
+	rm -rf $(VENV) .data staticfiles

@@ -1,0 +1,65 @@
+"""Every fixed set of values in the address book, as Django choices."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationType(models.TextChoices):
+    """The two organisation types of Digg's information model."""
+
+    PARTICIPANT = "o", _("Participant organisation")
+    SUB_ORGANIZATION = "ou", _("Sub-organisation")
+
+
+class OrganizationKind(models.TextChoices):
+    """What kind of public (or publicly funded) body an organisation is."""
+
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    GOVERNMENT_AGENCY = "agency", _("Government agency")
+    PRIVATE_CARE_PROVIDER = "private_care_provider", _("Private care provider")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    """Whether a record can be used for messages. Records are deactivated, never deleted."""
+
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class County(models.TextChoices):
+    """Sweden's counties (län) by SCB code."""
+
+    STOCKHOLM = "01", "Stockholms län"
+    UPPSALA = "03", "Uppsala län"
+    SODERMANLAND = "04", "Södermanlands län"
+    OSTERGOTLAND = "05", "Östergötlands län"
+    JONKOPING = "06", "Jönköpings län"
+    KRONOBERG = "07", "Kronobergs län"
+    KALMAR = "08", "Kalmar län"
+    GOTLAND = "09", "Gotlands län"
+    BLEKINGE = "10", "Blekinge län"
+    SKANE = "12", "Skåne län"
+    HALLAND = "13", "Hallands län"
+    VASTRA_GOTALAND = "14", "Västra Götalands län"
+    VARMLAND = "17", "Värmlands län"
+    OREBRO = "18", "Örebro län"
+    VASTMANLAND = "19", "Västmanlands län"
+    DALARNA = "20", "Dalarnas län"
+    GAVLEBORG = "21", "Gävleborgs län"
+    VASTERNORRLAND = "22", "Västernorrlands län"
+    JAMTLAND = "23", "Jämtlands län"
+    VASTERBOTTEN = "24", "Västerbottens län"
+    NORRBOTTEN = "25", "Norrbottens län"
+
+
+class HistoryChannel(models.TextChoices):
+    """Through which way into the system a change was made, as kept in the audit history."""
+
+    ADMIN = "admin", _("Admin")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")

@@ -1,0 +1,390 @@
+import addressbook.models.base
+import addressbook.validators
+import django.contrib.postgres.fields
+import django.db.models.deletion
+import django.db.models.functions.text
+import pgtrigger.compiler
+import pgtrigger.migrations
+import uuid
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    initial = True
+
+    dependencies = [
+        ('pghistory', '0007_auto_20250421_0444'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='CodeSystem',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('identifier', models.CharField(help_text='Usually an OID, e.g. 1.2.752.129.2.2.3.1.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('version', models.CharField(blank=True, max_length=64, validators=[addressbook.validators.reject_angle_brackets], verbose_name='version')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+            ],
+            options={
+                'verbose_name': 'code system',
+                'verbose_name_plural': 'code systems',
+                'ordering': ['name', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='FunctionAddress',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('identifier', models.CharField(help_text='Globally unique; carried by messages as the functional address, e.g. sdk:inkorg:0203:digg.se. Cannot be changed once in use.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+                ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
+            ],
+            options={
+                'verbose_name': 'function address',
+                'verbose_name_plural': 'function addresses',
+                'ordering': ['name', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Code',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('code', models.CharField(max_length=64, validators=[addressbook.validators.validate_identifier], verbose_name='code')),
+                ('display_name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='display name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('parent', models.ForeignKey(blank=True, help_text='For hierarchies, e.g. child psychiatry under psychiatry.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='addressbook.code', verbose_name='parent code')),
+                ('code_system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codes', to='addressbook.codesystem', verbose_name='code system')),
+            ],
+            options={
+                'verbose_name': 'code',
+                'verbose_name_plural': 'codes',
+                'ordering': ['code_system', 'code'],
+            },
+        ),
+        migrations.CreateModel(
+            name='CodeEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('code', models.CharField(max_length=64, validators=[addressbook.validators.validate_identifier], verbose_name='code')),
+                ('display_name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='display name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='For hierarchies, e.g. child psychiatry under psychiatry.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.code', verbose_name='parent code')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.code')),
+                ('code_system', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.codesystem', verbose_name='code system')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.CreateModel(
+            name='FunctionAddressCode',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classifications', to='addressbook.code')),
+                ('function_address', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classifications', to='addressbook.functionaddress')),
+            ],
+            options={
+                'verbose_name': 'classification',
+                'verbose_name_plural': 'classifications',
+            },
+        ),
+        migrations.AddField(
+            model_name='functionaddress',
+            name='codes',
+            field=models.ManyToManyField(blank=True, related_name='function_addresses', through='addressbook.FunctionAddressCode', to='addressbook.code', verbose_name='classification codes'),
+        ),
+        migrations.CreateModel(
+            name='FunctionAddressCodeEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('code', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.code')),
+                ('function_address', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.functionaddress')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.functionaddresscode')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.CreateModel(
+            name='Organization',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('type', models.CharField(choices=[('o', 'Participant organisation'), ('ou', 'Sub-organisation')], default='o', help_text='A participant is connected to SDK itself; a sub-organisation is a unit inside one.', max_length=2, verbose_name='type')),
+                ('participant_identifier', models.CharField(blank=True, db_index=True, help_text="ISO 6523 identifier that routes messages, e.g. 0203:malmo.se. Sub-organisations carry their participant's identifier.", max_length=256, verbose_name='participant identifier')),
+                ('organization_number', models.CharField(blank=True, db_index=True, help_text='Swedish organisation number, NNNNNN-NNNN.', max_length=10, verbose_name='organisation number')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('alternate_name', models.CharField(blank=True, help_text='Another name people search for, e.g. an abbreviation.', max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='alternate name')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+                ('country_code', models.CharField(default='SE', help_text='ISO 3166-1 alpha-2, e.g. SE.', max_length=2, validators=[addressbook.validators.validate_country_code], verbose_name='country code')),
+                ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region'), ('agency', 'Government agency'), ('private_care_provider', 'Private care provider'), ('other', 'Other')], default='other', help_text="Sub-organisations take their participant's kind.", max_length=32, verbose_name='kind')),
+                ('municipality_code', models.CharField(blank=True, help_text='SCB kommunkod, four digits, e.g. 1280 for Malmö.', max_length=4, validators=[addressbook.validators.validate_municipality_code], verbose_name='municipality code')),
+                ('county_code', models.CharField(blank=True, choices=[('01', 'Stockholms län'), ('03', 'Uppsala län'), ('04', 'Södermanlands län'), ('05', 'Östergötlands län'), ('06', 'Jönköpings län'), ('07', 'Kronobergs län'), ('08', 'Kalmar län'), ('09', 'Gotlands län'), ('10', 'Blekinge län'), ('12', 'Skåne län'), ('13', 'Hallands län'), ('14', 'Västra Götalands län'), ('17', 'Värmlands län'), ('18', 'Örebro län'), ('19', 'Västmanlands län'), ('20', 'Dalarnas län'), ('21', 'Gävleborgs län'), ('22', 'Västernorrlands län'), ('23', 'Jämtlands län'), ('24', 'Västerbottens län'), ('25', 'Norrbottens län')], help_text='SCB länskod.', max_length=2, verbose_name='county')),
+                ('parent', models.ForeignKey(blank=True, help_text='Required for sub-organisations; empty for participants.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_organizations', to='addressbook.organization', verbose_name='parent organisation')),
+            ],
+            options={
+                'verbose_name': 'organisation',
+                'verbose_name_plural': 'organisations',
+                'ordering': ['name', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='FunctionAddressEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('identifier', models.CharField(help_text='Globally unique; carried by messages as the functional address, e.g. sdk:inkorg:0203:digg.se. Cannot be changed once in use.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+                ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.functionaddress')),
+                ('organization', models.ForeignKey(db_constraint=False, help_text='The organisation or sub-organisation that answers this address.', on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.organization', verbose_name='organisation')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.AddField(
+            model_name='functionaddress',
+            name='organization',
+            field=models.ForeignKey(help_text='The organisation or sub-organisation that answers this address.', on_delete=django.db.models.deletion.PROTECT, related_name='function_addresses', to='addressbook.organization', verbose_name='organisation'),
+        ),
+        migrations.CreateModel(
+            name='CodeSystemEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('identifier', models.CharField(help_text='Usually an OID, e.g. 1.2.752.129.2.2.3.1.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('version', models.CharField(blank=True, max_length=64, validators=[addressbook.validators.reject_angle_brackets], verbose_name='version')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.codesystem')),
+                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The organisation that maintains the code system.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.organization', verbose_name='owner')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.AddField(
+            model_name='codesystem',
+            name='owner',
+            field=models.ForeignKey(blank=True, help_text='The organisation that maintains the code system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='code_systems', to='addressbook.organization', verbose_name='owner'),
+        ),
+        migrations.CreateModel(
+            name='OrganizationEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept so that lookups can tell them from unknown ones.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('type', models.CharField(choices=[('o', 'Participant organisation'), ('ou', 'Sub-organisation')], default='o', help_text='A participant is connected to SDK itself; a sub-organisation is a unit inside one.', max_length=2, verbose_name='type')),
+                ('participant_identifier', models.CharField(blank=True, help_text="ISO 6523 identifier that routes messages, e.g. 0203:malmo.se. Sub-organisations carry their participant's identifier.", max_length=256, verbose_name='participant identifier')),
+                ('organization_number', models.CharField(blank=True, help_text='Swedish organisation number, NNNNNN-NNNN.', max_length=10, verbose_name='organisation number')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='name')),
+                ('alternate_name', models.CharField(blank=True, help_text='Another name people search for, e.g. an abbreviation.', max_length=256, validators=[addressbook.validators.reject_angle_brackets], verbose_name='alternate name')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets], verbose_name='description')),
+                ('country_code', models.CharField(default='SE', help_text='ISO 3166-1 alpha-2, e.g. SE.', max_length=2, validators=[addressbook.validators.validate_country_code], verbose_name='country code')),
+                ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region'), ('agency', 'Government agency'), ('private_care_provider', 'Private care provider'), ('other', 'Other')], default='other', help_text="Sub-organisations take their participant's kind.", max_length=32, verbose_name='kind')),
+                ('municipality_code', models.CharField(blank=True, help_text='SCB kommunkod, four digits, e.g. 1280 for Malmö.', max_length=4, validators=[addressbook.validators.validate_municipality_code], verbose_name='municipality code')),
+                ('county_code', models.CharField(blank=True, choices=[('01', 'Stockholms län'), ('03', 'Uppsala län'), ('04', 'Södermanlands län'), ('05', 'Östergötlands län'), ('06', 'Jönköpings län'), ('07', 'Kronobergs län'), ('08', 'Kalmar län'), ('09', 'Gotlands län'), ('10', 'Blekinge län'), ('12', 'Skåne län'), ('13', 'Hallands län'), ('14', 'Västra Götalands län'), ('17', 'Värmlands län'), ('18', 'Örebro län'), ('19', 'Västmanlands län'), ('20', 'Dalarnas län'), ('21', 'Gävleborgs län'), ('22', 'Västernorrlands län'), ('23', 'Jämtlands län'), ('24', 'Västerbottens län'), ('25', 'Norrbottens län')], help_text='SCB länskod.', max_length=2, verbose_name='county')),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='Required for sub-organisations; empty for participants.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.organization', verbose_name='parent organisation')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.organization')),
+            ],
+            options={
+                'abstract': False,
+            },
+        ),
+        migrations.AddConstraint(
+            model_name='code',
+            constraint=models.UniqueConstraint(fields=('code_system', 'code'), name='addressbook_code_unique_code'),
+        ),
+        migrations.AddConstraint(
+            model_name='code',
+            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='addressbook_code_not_own_parent'),
+        ),
+        migrations.AddConstraint(
+            model_name='code',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__regex', '[<>]'), _negated=True), models.Q(('display_name__regex', '[<>]'), _negated=True)), name='addressbook_code_text_without_markup', violation_error_message='Text must not contain the characters < or >.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codeevent" ("active", "code", "code_system_id", "created_at", "display_name", "id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."code", NEW."code_system_id", NEW."created_at", NEW."display_name", NEW."id", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='809dbb65a9a7745717db1247f3d83e85a76d25eb', operation='INSERT', pgid='pgtrigger_insert_insert_2d2ed', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."active" IS DISTINCT FROM (NEW."active") OR OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."code_system_id" IS DISTINCT FROM (NEW."code_system_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."display_name" IS DISTINCT FROM (NEW."display_name") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id"))', func='INSERT INTO "addressbook_codeevent" ("active", "code", "code_system_id", "created_at", "display_name", "id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."code", NEW."code_system_id", NEW."created_at", NEW."display_name", NEW."id", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='e7257e3dddfc69c88c42e0fc49a36ff8a2c43aa2', operation='UPDATE', pgid='pgtrigger_update_update_07ab5', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codeevent" ("active", "code", "code_system_id", "created_at", "display_name", "id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."active", OLD."code", OLD."code_system_id", OLD."created_at", OLD."display_name", OLD."id", OLD."parent_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='19eb008d87a9d2d71485efa7fd2deb4f11a5e799', operation='DELETE', pgid='pgtrigger_delete_delete_7e1fa', table='addressbook_code', when='AFTER')),
+        ),
+        migrations.AddConstraint(
+            model_name='functionaddresscode',
+            constraint=models.UniqueConstraint(fields=('function_address', 'code'), name='addressbook_functionaddresscode_unique_classification'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddresscode',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddresscodeevent" ("code_id", "function_address_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code_id", NEW."function_address_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='7e8799f11c6c08bb1ee87ccdad54be3f82e1327a', operation='INSERT', pgid='pgtrigger_insert_insert_d1e7a', table='addressbook_functionaddresscode', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddresscode',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddresscodeevent" ("code_id", "function_address_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."code_id", OLD."function_address_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='6985b4dcf39298a14ec437e5dd1d35e93e5b26d0', operation='DELETE', pgid='pgtrigger_delete_delete_8df6b', table='addressbook_functionaddresscode', when='AFTER')),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=models.Index(fields=['name', 'id'], name='addressbook_org_name_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=addressbook.models.base.UniqueForField(models.F('participant_identifier'), condition=models.Q(('type', 'o')), field='participant_identifier', name='addressbook_organization_unique_participant_identifier', violation_error_message='Another participant already has this identifier.'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=addressbook.models.base.UniqueForField(models.F('organization_number'), condition=models.Q(('type', 'o'), models.Q(('organization_number', ''), _negated=True)), field='organization_number', name='addressbook_organization_unique_organization_number', violation_error_message='Another participant already has this organisation number.'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('parent__isnull', True), ('type', 'o'), models.Q(('participant_identifier', ''), _negated=True)), models.Q(('parent__isnull', False), ('type', 'ou')), _connector='OR'), name='addressbook_organization_type_matches_parent', violation_error_message='A participant has an identifier and no parent; a sub-organisation has a parent.'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='addressbook_organization_not_own_parent', violation_error_message='An organisation cannot be its own parent.'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=models.CheckConstraint(condition=models.Q(('organization_number', ''), ('organization_number__regex', '^[0-9]{10}$'), _connector='OR'), name='addressbook_organization_organization_number_digits'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name__regex', '[<>]'), _negated=True), models.Q(('alternate_name__regex', '[<>]'), _negated=True), models.Q(('description__regex', '[<>]'), _negated=True)), name='addressbook_organization_text_without_markup', violation_error_message='Text must not contain the characters < or >.'),
+        ),
+        migrations.AddConstraint(
+            model_name='organization',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='addressbook_organization_valid_period', violation_error_message='Valid to must not be before valid from.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='prevent_parent_cycle', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (NEW."parent_id" IS NOT NULL)', func="\n                    IF EXISTS (\n                        WITH RECURSIVE ancestors(id, parent_id, depth) AS (\n                            SELECT id, parent_id, 1 FROM addressbook_organization WHERE id = NEW.parent_id\n                            UNION ALL\n                            SELECT o.id, o.parent_id, a.depth + 1\n                            FROM addressbook_organization o JOIN ancestors a ON o.id = a.parent_id\n                            WHERE a.depth <= 32\n                        )\n                        SELECT 1 FROM ancestors WHERE id = NEW.id OR depth > 32\n                    ) THEN\n                        RAISE EXCEPTION 'organisation % would be its own ancestor', NEW.id\n                            USING ERRCODE = 'check_violation';\n                    END IF;\n                    RETURN NEW;\n                    ", hash='b6dd002dce3f28a10eb0ec3797c215c5305db452', operation='INSERT OR UPDATE', pgid='pgtrigger_prevent_parent_cycle_53c1f', table='addressbook_organization', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."type", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='5ebf805b0646be7fc0b10b84779fef464b0cd9a5', operation='INSERT', pgid='pgtrigger_insert_insert_24603', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."alternate_name" IS DISTINCT FROM (NEW."alternate_name") OR OLD."country_code" IS DISTINCT FROM (NEW."country_code") OR OLD."county_code" IS DISTINCT FROM (NEW."county_code") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."municipality_code" IS DISTINCT FROM (NEW."municipality_code") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_number" IS DISTINCT FROM (NEW."organization_number") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."participant_identifier" IS DISTINCT FROM (NEW."participant_identifier") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."type", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='539e5cede954415ee32ed50b220eb636614709f2', operation='UPDATE', pgid='pgtrigger_update_update_f4e13', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (OLD."alternate_name", OLD."country_code", OLD."county_code", OLD."created_at", OLD."description", OLD."id", OLD."kind", OLD."municipality_code", OLD."name", OLD."organization_number", OLD."parent_id", OLD."participant_identifier", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."type", OLD."uuid", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='08797617d875c2bd942f0386e36ada8be786edad', operation='DELETE', pgid='pgtrigger_delete_delete_37c99', table='addressbook_organization', when='AFTER')),
+        ),
+        migrations.AddIndex(
+            model_name='functionaddress',
+            index=models.Index(fields=['name', 'id'], name='addressbook_address_name_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='functionaddress',
+            constraint=addressbook.models.base.UniqueForField(django.db.models.functions.text.Lower('identifier'), field='identifier', name='addressbook_functionaddress_unique_identifier', violation_error_message='A function address with this identifier already exists.'),
+        ),
+        migrations.AddConstraint(
+            model_name='functionaddress',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('identifier__regex', '[<>]'), _negated=True), models.Q(('name__regex', '[<>]'), _negated=True), models.Q(('description__regex', '[<>]'), _negated=True)), name='addressbook_functionaddress_text_without_markup', violation_error_message='Text must not contain the characters < or >.'),
+        ),
+        migrations.AddConstraint(
+            model_name='functionaddress',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='addressbook_functionaddress_valid_period', violation_error_message='Valid to must not be before valid from.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='133507bb43f4383a63841e0a76fd8d64366f123b', operation='INSERT', pgid='pgtrigger_insert_insert_1f4ee', table='addressbook_functionaddress', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='208ea9516b239ff53f28372c38132bfafd448cd6', operation='UPDATE', pgid='pgtrigger_update_update_ed1ed', table='addressbook_functionaddress', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."keywords", OLD."name", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."uuid", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='ea084fbf51af47e4a3a36b0f1fd190e6c22e223c', operation='DELETE', pgid='pgtrigger_delete_delete_4f81a', table='addressbook_functionaddress', when='AFTER')),
+        ),
+        migrations.AddIndex(
+            model_name='codesystem',
+            index=models.Index(fields=['name', 'id'], name='addressbook_codesys_name_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='codesystem',
+            constraint=addressbook.models.base.UniqueForField(django.db.models.functions.text.Lower('identifier'), models.F('version'), field='identifier', name='addressbook_codesystem_unique_identifier_version', violation_error_message='A code system with this identifier and version already exists.'),
+        ),
+        migrations.AddConstraint(
+            model_name='codesystem',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('identifier__regex', '[<>]'), _negated=True), models.Q(('name__regex', '[<>]'), _negated=True), models.Q(('version__regex', '[<>]'), _negated=True), models.Q(('description__regex', '[<>]'), _negated=True)), name='addressbook_codesystem_text_without_markup', violation_error_message='Text must not contain the characters < or >.'),
+        ),
+        migrations.AddConstraint(
+            model_name='codesystem',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='addressbook_codesystem_valid_period', violation_error_message='Valid to must not be before valid from.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='446149b43798f934fc28e27c6d3f0df766f7499e', operation='INSERT', pgid='pgtrigger_insert_insert_0cda9', table='addressbook_codesystem', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='027cda732f60ea20d60509ad0f152c53482ae206', operation='UPDATE', pgid='pgtrigger_update_update_ec3e7', table='addressbook_codesystem', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."name", OLD."owner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."uuid", OLD."valid_from", OLD."valid_to", OLD."version"); RETURN NULL;', hash='a9c269d16c88041c962fc8ff836cddbf4188b4cf', operation='DELETE', pgid='pgtrigger_delete_delete_18a47', table='addressbook_codesystem', when='AFTER')),
+        ),
+    ]

@@ -1,0 +1,7 @@
+"""The address book's data model (Digg's information specification for the SDK address book)."""
+
+from addressbook.models.addresses import FunctionAddress, FunctionAddressCode
+from addressbook.models.codesystems import Code, CodeSystem
+from addressbook.models.organizations import Organization
+
+__all__ = ["Code", "CodeSystem", "FunctionAddress", "FunctionAddressCode", "Organization"]

@@ -1,0 +1,133 @@
+"""Function addresses (funktionsadresser): the smallest addressable unit, never a person."""
+
+from __future__ import annotations
+
+import pghistory
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from addressbook import constants, validators
+from addressbook.choices import Status
+from addressbook.models.base import (
+    HISTORY_EXCLUDED_FIELDS,
+    DirectoryRecord,
+    UniqueForField,
+    text_without_markup,
+    validity_period_constraint,
+)
+
+
+class FunctionAddressQuerySet(models.QuerySet["FunctionAddress"]):
+    """Filters shared by the admin, the API and exports."""
+
+    def active(self) -> FunctionAddressQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
+)
+class FunctionAddress(DirectoryRecord):
+    """A function address of an organisation, e.g. "Socialtjänsten, barn och unga" of Malmö stad."""
+
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=constants.IDENTIFIER_MAX_LENGTH,
+        validators=[validators.validate_identifier],
+        help_text=_(
+            "Globally unique; carried by messages as the functional address, "
+            "e.g. sdk:inkorg:0203:digg.se. Cannot be changed once in use."
+        ),
+    )
+    name = models.CharField(
+        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=constants.DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_angle_brackets],
+    )
+    keywords = ArrayField(
+        models.CharField(max_length=64, validators=[validators.reject_angle_brackets]),
+        verbose_name=_("search keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Words people search for, separated by commas."),
+    )
+    organization = models.ForeignKey(
+        to="addressbook.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="function_addresses",
+        help_text=_("The organisation or sub-organisation that answers this address."),
+    )
+    codes = models.ManyToManyField(
+        to="addressbook.Code",
+        verbose_name=_("classification codes"),
+        through="addressbook.FunctionAddressCode",
+        related_name="function_addresses",
+        blank=True,
+    )
+
+    objects = FunctionAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("function address")
+        verbose_name_plural = _("function addresses")
+        ordering = ["name", "id"]
+        indexes = [
+            # Default ordering
+            models.Index(fields=["name", "id"], name="addressbook_address_name_idx"),
+        ]
+        constraints = [
+            # Identifiers are compared case-insensitively: one address per identifier, however typed.
+            UniqueForField(
+                Lower("identifier"),
+                field="identifier",
+                name="%(app_label)s_%(class)s_unique_identifier",
+                violation_error_message=_("A function address with this identifier already exists."),
+            ),
+            text_without_markup("identifier", "name", "description"),
+            validity_period_constraint(),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.identifier})"
+
+    def clean_fields(self, exclude=None) -> None:
+        self.identifier = (self.identifier or "").strip()
+        self.keywords = [word.strip() for word in self.keywords or [] if word.strip()]
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == Status.ACTIVE and self.organization_id and not self.organization.is_active:
+            raise ValidationError(
+                {"organization": _("An active function address must belong to an active organisation.")}
+            )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class FunctionAddressCode(models.Model):
+    """The classification of a function address with a code (kept so changes are audited)."""
+
+    function_address = models.ForeignKey(
+        to="addressbook.FunctionAddress", on_delete=models.CASCADE, related_name="classifications"
+    )
+    code = models.ForeignKey(to="addressbook.Code", on_delete=models.PROTECT, related_name="classifications")
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["function_address", "code"], name="%(app_label)s_%(class)s_unique_classification"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function_address_id} → {self.code_id}"

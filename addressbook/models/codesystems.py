@@ -1,0 +1,137 @@
+"""Code systems (kodverk) and their codes, used to classify function addresses."""
+
+from __future__ import annotations
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from addressbook import constants, validators
+from addressbook.models.base import (
+    HISTORY_EXCLUDED_FIELDS,
+    DirectoryRecord,
+    TimeStampedModel,
+    UniqueForField,
+    text_without_markup,
+    validity_period_constraint,
+)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
+)
+class CodeSystem(DirectoryRecord):
+    """A code system (kodverk), e.g. a region's care classification or municipal service areas."""
+
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=constants.IDENTIFIER_MAX_LENGTH,
+        validators=[validators.validate_identifier],
+        help_text=_("Usually an OID, e.g. 1.2.752.129.2.2.3.1."),
+    )
+    name = models.CharField(
+        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+    )
+    version = models.CharField(
+        _("version"), max_length=64, blank=True, validators=[validators.reject_angle_brackets]
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=constants.DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_angle_brackets],
+    )
+    owner = models.ForeignKey(
+        to="addressbook.Organization",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="code_systems",
+        help_text=_("The organisation that maintains the code system."),
+    )
+
+    class Meta:
+        verbose_name = _("code system")
+        verbose_name_plural = _("code systems")
+        ordering = ["name", "id"]
+        indexes = [
+            # Default ordering
+            models.Index(fields=["name", "id"], name="addressbook_codesys_name_idx"),
+        ]
+        constraints = [
+            UniqueForField(
+                Lower("identifier"),
+                "version",
+                field="identifier",
+                name="%(app_label)s_%(class)s_unique_identifier_version",
+                violation_error_message=_("A code system with this identifier and version already exists."),
+            ),
+            text_without_markup("identifier", "name", "version", "description"),
+            validity_period_constraint(),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
+)
+class Code(TimeStampedModel):
+    """One code of a code system, optionally under a parent code of the same system."""
+
+    code_system = models.ForeignKey(
+        to="addressbook.CodeSystem",
+        verbose_name=_("code system"),
+        on_delete=models.PROTECT,
+        related_name="codes",
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=constants.CODE_MAX_LENGTH,
+        validators=[validators.validate_identifier],
+    )
+    display_name = models.CharField(
+        _("display name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+    )
+    parent = models.ForeignKey(
+        to="addressbook.Code",
+        verbose_name=_("parent code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("For hierarchies, e.g. child psychiatry under psychiatry."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+        ordering = ["code_system", "code"]
+        constraints = [
+            # Also the default ordering's index.
+            models.UniqueConstraint(fields=["code_system", "code"], name="%(app_label)s_%(class)s_unique_code"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="%(app_label)s_%(class)s_not_own_parent"
+            ),
+            text_without_markup("code", "display_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.code})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.code_system_id != self.code_system_id:
+            raise ValidationError({"parent": _("The parent code must belong to the same code system.")})
+        node, seen = self.parent, 0
+        while node is not None and seen <= constants.MAX_ORGANIZATION_DEPTH:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": _("This parent would make the code its own ancestor.")})
+            node, seen = node.parent, seen + 1

@@ -1,0 +1,278 @@
+"""Organisations: SDK participants (type o) and their sub-organisations (type ou)."""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from addressbook import constants, validators
+from addressbook.choices import County, OrganizationKind, OrganizationType, Status
+from addressbook.models.base import (
+    HISTORY_EXCLUDED_FIELDS,
+    DirectoryRecord,
+    UniqueForField,
+    text_without_markup,
+    validity_period_constraint,
+)
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    """Filters shared by the admin, the API and exports."""
+
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+    def participants(self) -> OrganizationQuerySet:
+        return self.filter(type=OrganizationType.PARTICIPANT)
+
+    def with_descendants(self) -> OrganizationQuerySet:
+        """These organisations and every sub-organisation below them, in one recursive query."""
+        roots_sql, params = self.values("id").query.sql_with_params()
+        table = self.model._meta.db_table
+        tree = RawSQL(
+            f"""
+            WITH RECURSIVE tree(id, depth) AS (
+                SELECT id, 0 FROM {table} WHERE id IN ({roots_sql})
+                UNION
+                SELECT o.id, t.depth + 1 FROM {table} o JOIN tree t ON o.parent_id = t.id
+                WHERE t.depth < {constants.MAX_ORGANIZATION_DEPTH}
+            )
+            SELECT id FROM tree
+            """,  # noqa: S608 - only our own compiled SQL and constants are interpolated
+            params,
+        )
+        return self.model.objects.filter(id__in=tree)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
+)
+class Organization(DirectoryRecord):
+    """A participant organisation in SDK, or a sub-organisation inside one."""
+
+    type = models.CharField(
+        _("type"),
+        max_length=2,
+        choices=OrganizationType.choices,
+        default=OrganizationType.PARTICIPANT,
+        help_text=_("A participant is connected to SDK itself; a sub-organisation is a unit inside one."),
+    )
+    parent = models.ForeignKey(
+        to="addressbook.Organization",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_organizations",
+        help_text=_("Required for sub-organisations; empty for participants."),
+    )
+    participant_identifier = models.CharField(
+        _("participant identifier"),
+        max_length=constants.IDENTIFIER_MAX_LENGTH,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "ISO 6523 identifier that routes messages, e.g. 0203:malmo.se. "
+            "Sub-organisations carry their participant's identifier."
+        ),
+    )
+    organization_number = models.CharField(
+        _("organisation number"),
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text=_("Swedish organisation number, NNNNNN-NNNN."),
+    )
+    name = models.CharField(
+        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+    )
+    alternate_name = models.CharField(
+        _("alternate name"),
+        max_length=constants.NAME_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_angle_brackets],
+        help_text=_("Another name people search for, e.g. an abbreviation."),
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=constants.DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_angle_brackets],
+    )
+    country_code = models.CharField(
+        _("country code"),
+        max_length=2,
+        default="SE",
+        validators=[validators.validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2, e.g. SE."),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=OrganizationKind.choices,
+        default=OrganizationKind.OTHER,
+        help_text=_("Sub-organisations take their participant's kind."),
+    )
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        blank=True,
+        validators=[validators.validate_municipality_code],
+        help_text=_("SCB kommunkod, four digits, e.g. 1280 for Malmö."),
+    )
+    county_code = models.CharField(
+        _("county"), max_length=2, blank=True, choices=County.choices, help_text=_("SCB länskod.")
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        indexes = [
+            # Default ordering (admin changelist, API listing)
+            models.Index(fields=["name", "id"], name="addressbook_org_name_idx"),
+        ]
+        constraints = [
+            UniqueForField(
+                "participant_identifier",
+                field="participant_identifier",
+                condition=Q(type=OrganizationType.PARTICIPANT),
+                name="%(app_label)s_%(class)s_unique_participant_identifier",
+                violation_error_message=_("Another participant already has this identifier."),
+            ),
+            UniqueForField(
+                "organization_number",
+                field="organization_number",
+                condition=Q(type=OrganizationType.PARTICIPANT) & ~Q(organization_number=""),
+                name="%(app_label)s_%(class)s_unique_organization_number",
+                violation_error_message=_("Another participant already has this organisation number."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(type=OrganizationType.PARTICIPANT, parent__isnull=True)
+                    & ~Q(participant_identifier="")
+                )
+                | Q(type=OrganizationType.SUB_ORGANIZATION, parent__isnull=False),
+                name="%(app_label)s_%(class)s_type_matches_parent",
+                violation_error_message=_(
+                    "A participant has an identifier and no parent; a sub-organisation has a parent."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(organization_number="") | Q(organization_number__regex=r"^[0-9]{10}$"),
+                name="%(app_label)s_%(class)s_organization_number_digits",
+            ),
+            text_without_markup("name", "alternate_name", "description"),
+            validity_period_constraint(),
+        ]
+        triggers = [
+            # The last line of defence for bulk writes and imports: clean() reports cycles
+            # to the user, this refuses them whatever path the write takes.
+            pgtrigger.Trigger(
+                name="prevent_parent_cycle",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                condition=pgtrigger.Q(new__parent_id__isnull=False),
+                func=pgtrigger.Func(
+                    """
+                    IF EXISTS (
+                        WITH RECURSIVE ancestors(id, parent_id, depth) AS (
+                            SELECT id, parent_id, 1 FROM {meta.db_table} WHERE id = NEW.parent_id
+                            UNION ALL
+                            SELECT o.id, o.parent_id, a.depth + 1
+                            FROM {meta.db_table} o JOIN ancestors a ON o.id = a.parent_id
+                            WHERE a.depth <= MAX_DEPTH
+                        )
+                        SELECT 1 FROM ancestors WHERE id = NEW.id OR depth > MAX_DEPTH
+                    ) THEN
+                        RAISE EXCEPTION 'organisation % would be its own ancestor', NEW.id
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NEW;
+                    """.replace("MAX_DEPTH", str(constants.MAX_ORGANIZATION_DEPTH))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def organization_number_display(self) -> str:
+        return validators.format_organization_number(self.organization_number)
+
+    def ancestors(self) -> list[Organization]:
+        """The parent chain, nearest first (bounded, so a corrupt chain cannot loop forever)."""
+        chain: list[Organization] = []
+        node = self.parent
+        while node is not None and len(chain) <= constants.MAX_ORGANIZATION_DEPTH:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def clean_fields(self, exclude=None) -> None:
+        """Normalise identifiers before the field validators and unique checks see them."""
+        errors: dict[str, list[ValidationError]] = {}
+        exclude = set(exclude or ())
+        if self.type == OrganizationType.PARTICIPANT and "participant_identifier" not in exclude:
+            if self.participant_identifier:
+                try:
+                    self.participant_identifier = validators.normalize_participant_identifier(
+                        self.participant_identifier
+                    )
+                except ValidationError as error:
+                    errors["participant_identifier"] = error.error_list
+        if self.organization_number and "organization_number" not in exclude:
+            try:
+                self.organization_number = validators.normalize_organization_number(self.organization_number)
+            except ValidationError as error:
+                errors["organization_number"] = error.error_list
+        self.country_code = (self.country_code or "").strip().upper()
+        try:
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self) -> None:
+        super().clean()
+        self._clean_place()
+        if self.type == OrganizationType.PARTICIPANT:
+            if self.parent_id is not None:
+                raise ValidationError({"parent": _("A participant organisation has no parent.")})
+            if not self.participant_identifier:
+                raise ValidationError({"participant_identifier": _("A participant organisation needs an identifier.")})
+            return
+        if self.parent_id is None:
+            raise ValidationError({"parent": _("A sub-organisation must have a parent organisation.")})
+        ancestors = self.ancestors()
+        if (self.pk is not None and any(a.pk == self.pk for a in ancestors)) or len(
+            ancestors
+        ) > constants.MAX_ORGANIZATION_DEPTH:
+            raise ValidationError({"parent": _("This parent would make the organisation its own ancestor.")})
+        # A sub-organisation is reached through its participant: it carries the same identifier
+        # and, unless told otherwise, the same kind and place.
+        root = ancestors[-1]
+        self.participant_identifier = root.participant_identifier
+        self.kind = root.kind
+        self.county_code = self.county_code or self.parent.county_code
+        self.municipality_code = self.municipality_code or self.parent.municipality_code
+        self._clean_place()
+
+    def _clean_place(self) -> None:
+        # SCB numbering: a kommunkod starts with the länskod of its county.
+        if self.municipality_code and self.county_code and not self.municipality_code.startswith(self.county_code):
+            raise ValidationError({"municipality_code": _("The municipality code does not lie in the county.")})

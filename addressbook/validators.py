@@ -1,0 +1,141 @@
+"""Validators shared by the models, the admin forms and (later) the API and imports.
+
+Each normaliser returns the one stored form of a value or raises ValidationError with a
+message an administrator can act on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from addressbook import constants
+
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TOP_LEVEL_DOMAIN = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_DIGITS = re.compile(r"^\d+$")
+_WHITESPACE = re.compile(r"\s")
+
+
+def reject_angle_brackets(value: str) -> None:
+    """Text may not contain < or > (as in the reference address book): no markup can slip in."""
+    if value and ("<" in value or ">" in value):
+        raise ValidationError(_("Must not contain the characters < or >."), code="angle_brackets")
+
+
+def luhn_is_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check used by Swedish organisation and personal numbers."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def gs1_check_is_valid(digits: str) -> bool:
+    """The GS1 mod-10 check digit of a GLN (weights 3 and 1 from the right, check excluded)."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def normalize_organization_number(value: str) -> str:
+    """Return a Swedish organisation number as 10 digits.
+
+    Accepts ``NNNNNN-NNNN``, ``NNNNNNNNNN`` and the 12-digit ``16NNNNNNNNNN`` form (with or
+    without the hyphen); rejects anything else and a wrong Luhn check digit.
+    """
+    compact = value.strip().replace(" ", "")
+    if re.fullmatch(r"(16)?\d{6}-\d{4}", compact):
+        compact = compact.replace("-", "")
+    if len(compact) == 12 and compact.startswith("16"):
+        compact = compact[2:]
+    if not (len(compact) == 10 and _DIGITS.match(compact)):
+        raise ValidationError(
+            _("Enter an organisation number as NNNNNN-NNNN (10 digits)."), code="organization_number_format"
+        )
+    if not luhn_is_valid(compact):
+        raise ValidationError(
+            _("The check digit of organisation number %(value)s is wrong."),
+            code="organization_number_check_digit",
+            params={"value": value.strip()},
+        )
+    return compact
+
+
+def format_organization_number(digits: str) -> str:
+    """Show a stored organisation number the way Swedes write it: NNNNNN-NNNN."""
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else digits
+
+
+def normalize_domain(value: str) -> str:
+    """Return a domain name in lower case, or raise if it is not a valid host name."""
+    domain = value.strip().lower().rstrip(".")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise ValidationError(_("%(value)s is not a valid domain name."), code="domain", params={"value": value}) from error
+    labels = ascii_domain.split(".")
+    if (
+        len(ascii_domain) > 253
+        or len(labels) < 2
+        or not all(_DOMAIN_LABEL.match(label) for label in labels)
+        or not _TOP_LEVEL_DOMAIN.match(labels[-1])
+    ):
+        raise ValidationError(_("%(value)s is not a valid domain name."), code="domain", params={"value": value})
+    return domain
+
+
+def normalize_participant_identifier(value: str) -> str:
+    """Return an ISO 6523 participant identifier (``ICD:value``) in its stored form.
+
+    SDK uses ICD 0203 with a domain name; 0007 (organisation number) and 0088 (GLN) are the
+    other approved designators.
+    """
+    icd, separator, local = value.strip().partition(":")
+    if not separator or not local:
+        raise ValidationError(
+            _("Enter a participant identifier as ICD:value, for example 0203:malmo.se."),
+            code="participant_identifier_format",
+        )
+    if icd == constants.ICD_SDK_DOMAIN:
+        return f"{icd}:{normalize_domain(local)}"
+    if icd == constants.ICD_ORGANIZATION_NUMBER:
+        return f"{icd}:{normalize_organization_number(local)}"
+    if icd == constants.ICD_GLN:
+        gln = local.strip()
+        if not (len(gln) == 13 and _DIGITS.match(gln) and gs1_check_is_valid(gln)):
+            raise ValidationError(_("A GLN (0088) has 13 digits with a valid check digit."), code="gln")
+        return f"{icd}:{gln}"
+    raise ValidationError(
+        _("Unknown ICD %(icd)s; SDK accepts %(approved)s."),
+        code="participant_identifier_icd",
+        params={"icd": icd, "approved": ", ".join(constants.APPROVED_ICDS)},
+    )
+
+
+def validate_identifier(value: str) -> None:
+    """Identifiers travel in message headers and URLs: no spaces, no markup."""
+    if _WHITESPACE.search(value):
+        raise ValidationError(_("An identifier must not contain spaces or line breaks."), code="whitespace")
+    reject_angle_brackets(value)
+
+
+def validate_country_code(value: str) -> None:
+    """ISO 3166-1 alpha-2, upper case (SE, NO, FI …)."""
+    if value not in constants.ISO_3166_ALPHA2:
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166-1 alpha-2 country code."), code="country_code", params={"value": value}
+        )
+
+
+def validate_municipality_code(value: str) -> None:
+    """SCB municipality codes (kommunkod) are four digits, e.g. 1280 for Malmö."""
+    if not (len(value) == 4 and _DIGITS.match(value)):
+        raise ValidationError(_("A municipality code has four digits, e.g. 1280."), code="municipality_code")

