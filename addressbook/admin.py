@@ -18,7 +18,11 @@ from addressbook.services.addresses import (
     function_addresses_activate,
     function_addresses_deactivate,
 )
-from addressbook.services.organizations import organization_save, organizations_activate, organizations_deactivate
+from addressbook.services.organizations import (
+    organization_save,
+    organizations_activate,
+    organizations_deactivate,
+)
 from addressbook.validators import normalize_organization_number
 
 _ORGANIZATION_NUMBER_TERM = re.compile(r"^(16)?\d{6}-?\d{4}$")
@@ -35,7 +39,9 @@ class AuditHistoryMixin:
         extra_context = {
             **(extra_context or {}),
             # A callable: evaluated by the template only after the permission check passed.
-            "audit_entries": (lambda: object_history(obj, with_related=self.history_with_related)) if obj else list,
+            "audit_entries": (lambda: object_history(obj, with_related=self.history_with_related))
+            if obj
+            else list,
         }
         return super().history_view(request, object_id, extra_context)
 
@@ -75,9 +81,21 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     actions = ("activate", "deactivate")
     fieldsets = (
         (None, {"fields": ("type", "parent", "participant_identifier", "organization_number", "name")}),
-        (_("Description"), {"fields": ("alternate_name", "description", "kind", "municipality_code", "county_code", "country_code")}),
+        (
+            _("Description"),
+            {
+                "fields": (
+                    "alternate_name",
+                    "description",
+                    "kind",
+                    "municipality_code",
+                    "county_code",
+                    "country_code",
+                )
+            },
+        ),
         (_("Status"), {"fields": ("status", "valid_from", "valid_to")}),
-        (_("Record"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
+        (_("Record details"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
     @admin.display(description=_("organisation number"), ordering="organization_number")
@@ -123,8 +141,8 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(count)d organisation deactivated (with its addresses).",
-                "%(count)d organisations deactivated (with their addresses).",
+                "%(count)d organisation or sub-organisation deactivated, with its function addresses.",
+                "%(count)d organisations and sub-organisations deactivated, with their function addresses.",
                 count,
             )
             % {"count": count},
@@ -139,14 +157,20 @@ class CodeFilter(admin.SimpleListFilter):
     parameter_name = "code"
 
     def lookups(self, request, model_admin):
-        codes = Code.objects.filter(active=True).select_related("code_system").order_by("code_system__name", "code")
+        codes = (
+            Code.objects.filter(active=True)
+            .select_related("code_system")
+            .order_by("code_system__name", "code")
+        )
         return [(str(code.pk), str(code)) for code in codes]
 
     def queryset(self, request, queryset):
         if not self.value() or not self.value().isdigit():
             return queryset
         code = int(self.value())
-        return queryset.filter(Q(classifications__code=code) | Q(classifications__code__parent=code)).distinct()
+        return queryset.filter(
+            Q(classifications__code=code) | Q(classifications__code__parent=code)
+        ).distinct()
 
 
 @admin.register(FunctionAddress)
@@ -173,7 +197,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
         (None, {"fields": ("identifier", "name", "organization")}),
         (_("Description"), {"fields": ("description", "keywords")}),
         (_("Status"), {"fields": ("status", "valid_from", "valid_to")}),
-        (_("Record"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
+        (_("Record details"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: FunctionAddress | None = None):
@@ -195,7 +219,9 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
             return
         self.message_user(
             request,
-            ngettext("%(count)d function address activated.", "%(count)d function addresses activated.", count)
+            ngettext(
+                "%(count)d function address activated.", "%(count)d function addresses activated.", count
+            )
             % {"count": count},
             messages.SUCCESS,
         )
@@ -205,7 +231,9 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
         count = function_addresses_deactivate(function_addresses=queryset)
         self.message_user(
             request,
-            ngettext("%(count)d function address deactivated.", "%(count)d function addresses deactivated.", count)
+            ngettext(
+                "%(count)d function address deactivated.", "%(count)d function addresses deactivated.", count
+            )
             % {"count": count},
             messages.SUCCESS,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 BROKER_TIMEOUT_SECONDS = 2
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -43,11 +44,15 @@ def _broker_ready() -> bool:
         return False
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
     """Database and broker reachable: ready for traffic (503 otherwise, naming what failed)."""
     checks = {"database": _database_ready(), "broker": _broker_ready()}
     ready = all(checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": {k: "ok" if v else "fail" for k, v in checks.items()}}
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {k: "ok" if v else "fail" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if ready else 503)

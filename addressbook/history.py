@@ -17,8 +17,8 @@ import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import pgettext_lazy
 from pghistory.middleware import HistoryMiddleware
-from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
 from addressbook.choices import HistoryChannel
@@ -55,7 +55,11 @@ def history_context(*, channel: HistoryChannel, user=None, **extra: Any) -> Iter
         yield
 
 
-ACTION_LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
+ACTION_LABELS = {
+    "insert": pgettext_lazy("history action", "created"),
+    "update": pgettext_lazy("history action", "changed"),
+    "delete": pgettext_lazy("history action", "deleted"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,9 @@ def object_history(obj: models.Model, *, with_related: bool = False) -> list[His
         context = event.pgh_context or {}
         tracked = apps.get_model(event.pgh_obj_model)
         if event.pgh_diff:
-            changes = [(_field_label(tracked, f), before, after) for f, (before, after) in event.pgh_diff.items()]
+            changes = [
+                (_field_label(tracked, f), before, after) for f, (before, after) in event.pgh_diff.items()
+            ]
         else:
             # Creations and deletions have no previous row to compare with: show the record.
             changes = [

@@ -80,7 +80,9 @@ def normalize_domain(value: str) -> str:
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError as error:
-        raise ValidationError(_("%(value)s is not a valid domain name."), code="domain", params={"value": value}) from error
+        raise ValidationError(
+            _("%(value)s is not a valid domain name."), code="domain", params={"value": value}
+        ) from error
     labels = ascii_domain.split(".")
     if (
         len(ascii_domain) > 253
@@ -88,7 +90,9 @@ def normalize_domain(value: str) -> str:
         or not all(_DOMAIN_LABEL.match(label) for label in labels)
         or not _TOP_LEVEL_DOMAIN.match(labels[-1])
     ):
-        raise ValidationError(_("%(value)s is not a valid domain name."), code="domain", params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a valid domain name."), code="domain", params={"value": value}
+        )
     return domain
 
 
@@ -111,7 +115,7 @@ def normalize_participant_identifier(value: str) -> str:
     if icd == constants.ICD_GLN:
         gln = local.strip()
         if not (len(gln) == 13 and _DIGITS.match(gln) and gs1_check_is_valid(gln)):
-            raise ValidationError(_("A GLN (0088) has 13 digits with a valid check digit."), code="gln")
+            raise ValidationError(_("A GLN (0088) must have 13 digits with a valid check digit."), code="gln")
         return f"{icd}:{gln}"
     raise ValidationError(
         _("Unknown ICD %(icd)s; SDK accepts %(approved)s."),
@@ -131,7 +135,9 @@ def validate_country_code(value: str) -> None:
     """ISO 3166-1 alpha-2, upper case (SE, NO, FI …)."""
     if value not in constants.ISO_3166_ALPHA2:
         raise ValidationError(
-            _("%(value)s is not an ISO 3166-1 alpha-2 country code."), code="country_code", params={"value": value}
+            _("%(value)s is not an ISO 3166-1 alpha-2 country code."),
+            code="country_code",
+            params={"value": value},
         )
 
 

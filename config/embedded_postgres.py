@@ -52,7 +52,8 @@ def _forget_dead_holders(pgdata: Path) -> None:
 
 
 def _ensure_database(server) -> None:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    # DATABASE_NAME is a constant of ours, not input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         logger.info("Creating database %s in the embedded server", DATABASE_NAME)
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

@@ -30,7 +30,11 @@ def _default_interrupt() -> None:
 def _start(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
     # Own session per service, so that stopping it also stops the processes it forks.
     return subprocess.Popen(
-        argv, cwd=BASE_DIR, env=env, start_new_session=True, preexec_fn=_default_interrupt  # noqa: PLW1509
+        argv,
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_default_interrupt,
     )
 
 

@@ -38,8 +38,8 @@ class FunctionAddress(DirectoryRecord):
         max_length=constants.IDENTIFIER_MAX_LENGTH,
         validators=[validators.validate_identifier],
         help_text=_(
-            "Globally unique; carried by messages as the functional address, "
-            "e.g. sdk:inkorg:0203:digg.se. Cannot be changed once in use."
+            "Globally unique; messages carry it as their function address, "
+            "e.g. sdk:inkorg:0203:digg.se. Only federation administrators can change it once saved."
         ),
     )
     name = models.CharField(
@@ -63,7 +63,7 @@ class FunctionAddress(DirectoryRecord):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="function_addresses",
-        help_text=_("The organisation or sub-organisation that answers this address."),
+        help_text=_("The organisation or sub-organisation that receives messages sent to this address."),
     )
     codes = models.ManyToManyField(
         to="addressbook.Code",

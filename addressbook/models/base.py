@@ -82,7 +82,9 @@ class DirectoryRecord(TimeStampedModel):
         choices=Status.choices,
         default=Status.ACTIVE,
         db_index=True,
-        help_text=_("Inactive records are kept so that lookups can tell them from unknown ones."),
+        help_text=_(
+            "Inactive records are kept, so that lookups can tell them from records that never existed."
+        ),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(
@@ -108,7 +110,9 @@ class DirectoryRecord(TimeStampedModel):
 def validity_period_constraint() -> models.CheckConstraint:
     """valid_to may not precede valid_from."""
     return models.CheckConstraint(
-        condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+        condition=Q(valid_from__isnull=True)
+        | Q(valid_to__isnull=True)
+        | Q(valid_to__gte=models.F("valid_from")),
         name="%(app_label)s_%(class)s_valid_period",
         violation_error_message=_("Valid to must not be before valid from."),
     )

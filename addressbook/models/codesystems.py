@@ -114,7 +114,9 @@ class Code(TimeStampedModel):
         ordering = ["code_system", "code"]
         constraints = [
             # Also the default ordering's index.
-            models.UniqueConstraint(fields=["code_system", "code"], name="%(app_label)s_%(class)s_unique_code"),
+            models.UniqueConstraint(
+                fields=["code_system", "code"], name="%(app_label)s_%(class)s_unique_code"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="%(app_label)s_%(class)s_not_own_parent"
             ),
@@ -133,5 +135,7 @@ class Code(TimeStampedModel):
         node, seen = self.parent, 0
         while node is not None and seen <= constants.MAX_ORGANIZATION_DEPTH:
             if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("This parent would make the code its own ancestor.")})
+                raise ValidationError(
+                    {"parent": _("A code cannot be placed under itself or one of its sub-codes.")}
+                )
             node, seen = node.parent, seen + 1

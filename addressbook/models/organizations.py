@@ -34,7 +34,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         """These organisations and every sub-organisation below them, in one recursive query."""
         roots_sql, params = self.values("id").query.sql_with_params()
         table = self.model._meta.db_table
-        tree = RawSQL(
+        tree = RawSQL(  # noqa: S611 - see the note on the SQL below
             f"""
             WITH RECURSIVE tree(id, depth) AS (
                 SELECT id, 0 FROM {table} WHERE id IN ({roots_sql})
@@ -60,7 +60,9 @@ class Organization(DirectoryRecord):
         max_length=2,
         choices=OrganizationType.choices,
         default=OrganizationType.PARTICIPANT,
-        help_text=_("A participant is connected to SDK itself; a sub-organisation is a unit inside one."),
+        help_text=_(
+            "A participant organisation is connected to SDK itself; a sub-organisation is a unit inside one."
+        ),
     )
     parent = models.ForeignKey(
         to="addressbook.Organization",
@@ -69,7 +71,7 @@ class Organization(DirectoryRecord):
         null=True,
         blank=True,
         related_name="sub_organizations",
-        help_text=_("Required for sub-organisations; empty for participants."),
+        help_text=_("Required for sub-organisations; left empty for participant organisations."),
     )
     participant_identifier = models.CharField(
         _("participant identifier"),
@@ -112,21 +114,28 @@ class Organization(DirectoryRecord):
         help_text=_("ISO 3166-1 alpha-2, e.g. SE."),
     )
     kind = models.CharField(
-        _("kind"),
+        _("category"),
         max_length=32,
         choices=OrganizationKind.choices,
         default=OrganizationKind.OTHER,
-        help_text=_("Sub-organisations take their participant's kind."),
+        help_text=_(
+            "Municipality, region, agency …; "
+            "sub-organisations take their participant organisation's category."
+        ),
     )
     municipality_code = models.CharField(
         _("municipality code"),
         max_length=4,
         blank=True,
         validators=[validators.validate_municipality_code],
-        help_text=_("SCB kommunkod, four digits, e.g. 1280 for Malmö."),
+        help_text=_("Statistics Sweden (SCB) municipality code, four digits, e.g. 1280 for Malmö."),
     )
     county_code = models.CharField(
-        _("county"), max_length=2, blank=True, choices=County.choices, help_text=_("SCB länskod.")
+        _("county"),
+        max_length=2,
+        blank=True,
+        choices=County.choices,
+        help_text=_("Statistics Sweden (SCB) county code."),
     )
 
     objects = OrganizationQuerySet.as_manager()
@@ -145,24 +154,26 @@ class Organization(DirectoryRecord):
                 field="participant_identifier",
                 condition=Q(type=OrganizationType.PARTICIPANT),
                 name="%(app_label)s_%(class)s_unique_participant_identifier",
-                violation_error_message=_("Another participant already has this identifier."),
+                violation_error_message=_("Another participant organisation already has this identifier."),
             ),
             UniqueForField(
                 "organization_number",
                 field="organization_number",
                 condition=Q(type=OrganizationType.PARTICIPANT) & ~Q(organization_number=""),
                 name="%(app_label)s_%(class)s_unique_organization_number",
-                violation_error_message=_("Another participant already has this organisation number."),
+                violation_error_message=_(
+                    "Another participant organisation already has this organisation number."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(type=OrganizationType.PARTICIPANT, parent__isnull=True)
-                    & ~Q(participant_identifier="")
+                    Q(type=OrganizationType.PARTICIPANT, parent__isnull=True) & ~Q(participant_identifier="")
                 )
                 | Q(type=OrganizationType.SUB_ORGANIZATION, parent__isnull=False),
                 name="%(app_label)s_%(class)s_type_matches_parent",
                 violation_error_message=_(
-                    "A participant has an identifier and no parent; a sub-organisation has a parent."
+                    "A participant organisation must have an identifier and no parent; "
+                    "a sub-organisation must have a parent."
                 ),
             ),
             models.CheckConstraint(
@@ -226,14 +237,17 @@ class Organization(DirectoryRecord):
         """Normalise identifiers before the field validators and unique checks see them."""
         errors: dict[str, list[ValidationError]] = {}
         exclude = set(exclude or ())
-        if self.type == OrganizationType.PARTICIPANT and "participant_identifier" not in exclude:
-            if self.participant_identifier:
-                try:
-                    self.participant_identifier = validators.normalize_participant_identifier(
-                        self.participant_identifier
-                    )
-                except ValidationError as error:
-                    errors["participant_identifier"] = error.error_list
+        if (
+            self.type == OrganizationType.PARTICIPANT
+            and "participant_identifier" not in exclude
+            and self.participant_identifier
+        ):
+            try:
+                self.participant_identifier = validators.normalize_participant_identifier(
+                    self.participant_identifier
+                )
+            except ValidationError as error:
+                errors["participant_identifier"] = error.error_list
         if self.organization_number and "organization_number" not in exclude:
             try:
                 self.organization_number = validators.normalize_organization_number(self.organization_number)
@@ -252,27 +266,50 @@ class Organization(DirectoryRecord):
         self._clean_place()
         if self.type == OrganizationType.PARTICIPANT:
             if self.parent_id is not None:
-                raise ValidationError({"parent": _("A participant organisation has no parent.")})
+                raise ValidationError(
+                    {"parent": _("A participant organisation cannot have a parent organisation.")}
+                )
             if not self.participant_identifier:
-                raise ValidationError({"participant_identifier": _("A participant organisation needs an identifier.")})
+                raise ValidationError(
+                    {"participant_identifier": _("A participant organisation needs an identifier.")}
+                )
             return
         if self.parent_id is None:
             raise ValidationError({"parent": _("A sub-organisation must have a parent organisation.")})
         ancestors = self.ancestors()
-        if (self.pk is not None and any(a.pk == self.pk for a in ancestors)) or len(
-            ancestors
-        ) > constants.MAX_ORGANIZATION_DEPTH:
-            raise ValidationError({"parent": _("This parent would make the organisation its own ancestor.")})
+        if self.pk is not None and any(a.pk == self.pk for a in ancestors):
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "An organisation cannot be placed under itself or one of its sub-organisations."
+                    )
+                }
+            )
+        if len(ancestors) > constants.MAX_ORGANIZATION_DEPTH:
+            raise ValidationError(
+                {
+                    "parent": _("Sub-organisations can be nested at most %(depth)d levels deep.")
+                    % {"depth": constants.MAX_ORGANIZATION_DEPTH}
+                }
+            )
         # A sub-organisation is reached through its participant: it carries the same identifier
         # and, unless told otherwise, the same kind and place.
         root = ancestors[-1]
         self.participant_identifier = root.participant_identifier
         self.kind = root.kind
-        self.county_code = self.county_code or self.parent.county_code
-        self.municipality_code = self.municipality_code or self.parent.municipality_code
+        self.county_code = self.county_code or next((a.county_code for a in ancestors if a.county_code), "")
+        self.municipality_code = self.municipality_code or next(
+            (a.municipality_code for a in ancestors if a.municipality_code), ""
+        )
         self._clean_place()
 
     def _clean_place(self) -> None:
         # SCB numbering: a kommunkod starts with the länskod of its county.
-        if self.municipality_code and self.county_code and not self.municipality_code.startswith(self.county_code):
-            raise ValidationError({"municipality_code": _("The municipality code does not lie in the county.")})
+        if (
+            self.municipality_code
+            and self.county_code
+            and not self.municipality_code.startswith(self.county_code)
+        ):
+            raise ValidationError(
+                {"municipality_code": _("The municipality code does not lie in the county.")}
+            )

@@ -38,7 +38,8 @@ def function_addresses_activate(*, function_addresses: QuerySet[FunctionAddress]
     if blocked.exists():
         names = ", ".join(str(a) for a in blocked[:5])
         raise InactiveOrganizationError(
-            _("These addresses belong to inactive organisations: %(names)s") % {"names": names}
+            _("Nothing was activated: some addresses belong to inactive organisations, e.g. %(names)s")
+            % {"names": names}
         )
     return function_addresses.filter(status=Status.INACTIVE).update(status=Status.ACTIVE, updated_at=Now())
 

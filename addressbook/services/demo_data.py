@@ -43,13 +43,16 @@ CODE_SYSTEM_JSON = FIXTURES_DIR / "demo_codesystem.json"
 
 DEMO_NOTE = "Demodata: påhittad post för att prova adressboken, inte en riktig funktionsbrevlåda."
 # When one organisation number appears under several kinds, the wider remit wins.
-KIND_PRIORITY = {OrganizationKind.REGION: 0, OrganizationKind.MUNICIPALITY: 1, OrganizationKind.GOVERNMENT_AGENCY: 2}
+KIND_PRIORITY = {
+    OrganizationKind.REGION: 0,
+    OrganizationKind.MUNICIPALITY: 1,
+    OrganizationKind.GOVERNMENT_AGENCY: 2,
+}
 CSV_KINDS = {
     "municipality": OrganizationKind.MUNICIPALITY,
     "region": OrganizationKind.REGION,
     "agency": OrganizationKind.GOVERNMENT_AGENCY,
 }
-PRIMARY_CARE_CENTRES_PER_REGION = 3
 
 
 @dataclass
@@ -108,7 +111,11 @@ def read_reference_organizations(path: Path = ORGANIZATIONS_CSV) -> list[_Partic
     users_by_domain: dict[str, list[_Participant]] = defaultdict(list)
     for p in participants:
         users_by_domain[p.domain].append(p)
-    hosts = {id(host) for domain, users in users_by_domain.items() if domain and (host := _domain_host(domain, users))}
+    hosts = {
+        id(host)
+        for domain, users in users_by_domain.items()
+        if domain and (host := _domain_host(domain, users))
+    }
     for p in participants:
         if id(p) in hosts:
             p.participant_identifier = f"{constants.ICD_SDK_DOMAIN}:{p.domain}"
@@ -121,7 +128,9 @@ def _domain_host(domain: str, users: list[_Participant]) -> _Participant | None:
     """Who of the organisations on one web domain may be identified by it (see module docstring)."""
     if len(users) == 1:
         return users[0]
-    local_authorities = [u for u in users if u.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.REGION)]
+    local_authorities = [
+        u for u in users if u.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.REGION)
+    ]
     if len(local_authorities) == 1:
         return local_authorities[0]
     label = domain.split(".")[0]
@@ -130,7 +139,7 @@ def _domain_host(domain: str, users: list[_Participant]) -> _Participant | None:
 
 
 def place_name(municipality_name: str) -> str:
-    """"Lunds kommun" → "Lund", "Malmö stad" → "Malmö", "Borås stad" → "Borås"."""
+    """ "Lunds kommun" → "Lund", "Malmö stad" → "Malmö", "Borås stad" → "Borås"."""
     base = municipality_name.rsplit(" ", 1)[0]
     if base == "Falu":
         return "Falun"
@@ -150,8 +159,15 @@ def _addresses_for(participant: _Participant, county_places: list[str]) -> list[
     addresses = [_Address("inkorg", "Registrator", ["registratur"], keywords=["registrator", "diarium"])]
     if participant.municipality_code:
         addresses += [
-            _Address("socialtjanst-barn-unga", "Socialtjänsten, barn och unga", ["barn-och-unga"], "Socialförvaltningen"),
-            _Address("ekonomiskt-bistand", "Ekonomiskt bistånd", ["ekonomiskt-bistand"], "Socialförvaltningen"),
+            _Address(
+                "socialtjanst-barn-unga",
+                "Socialtjänsten, barn och unga",
+                ["barn-och-unga"],
+                "Socialförvaltningen",
+            ),
+            _Address(
+                "ekonomiskt-bistand", "Ekonomiskt bistånd", ["ekonomiskt-bistand"], "Socialförvaltningen"
+            ),
             _Address("elevhalsa", "Elevhälsan", ["elevhalsa"], "Utbildningsförvaltningen", ["skolsköterska"]),
             _Address("hemtjanst", "Hemtjänsten", ["hemtjanst"], "Vård- och omsorgsförvaltningen"),
         ]
@@ -164,7 +180,7 @@ def _addresses_for(participant: _Participant, county_places: list[str]) -> list[
                 "Primärvården",
                 ["vårdcentral", place],
             )
-            for place in county_places[:PRIMARY_CARE_CENTRES_PER_REGION]
+            for place in county_places
         ]
         addresses += [
             _Address("vuxenpsykiatri", "Vuxenpsykiatrin", ["vuxenpsykiatri"], "Psykiatrin"),
@@ -268,7 +284,9 @@ def _load_addresses(plans, units, codes: dict[str, Code], report: DemoDataReport
             new.append((address, planned.codes))
     FunctionAddress.objects.bulk_create([address for address, _codes in new])
     classifications = [
-        FunctionAddressCode(function_address=address, code=codes[code]) for address, names in new for code in names
+        FunctionAddressCode(function_address=address, code=codes[code])
+        for address, names in new
+        for code in names
     ]
     FunctionAddressCode.objects.bulk_create(classifications)
     report.function_addresses += len(new)

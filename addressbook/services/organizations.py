@@ -35,7 +35,9 @@ def organizations_deactivate(*, organizations: QuerySet[Organization]) -> int:
     "never existed". Returns the number of organisations that changed.
     """
     tree = organizations.with_descendants()
-    FunctionAddress.objects.filter(organization__in=tree, status=Status.ACTIVE).update(status=Status.INACTIVE, updated_at=Now())
+    FunctionAddress.objects.filter(organization__in=tree, status=Status.ACTIVE).update(
+        status=Status.INACTIVE, updated_at=Now()
+    )
     return tree.filter(status=Status.ACTIVE).update(status=Status.INACTIVE, updated_at=Now())
 
 

@@ -1,0 +1,76 @@
+"""factory_boy factories: one per model, valid by default."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from addressbook.choices import OrganizationKind, OrganizationType
+from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+
+
+def with_luhn_digit(nine_digits: str) -> str:
+    """Append the Luhn check digit that makes a valid Swedish organisation number."""
+    total = 0
+    for position, char in enumerate(reversed(nine_digits)):
+        digit = int(char) * (2 if position % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return nine_digits + str((10 - total % 10) % 10)
+
+
+class OrganizationFactory(DjangoModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    type = OrganizationType.PARTICIPANT
+    participant_identifier = factory.Sequence(lambda n: f"0203:kommun{n}.se")
+    organization_number = factory.Sequence(lambda n: with_luhn_digit(f"212{n:06d}"))
+    name = factory.Sequence(lambda n: f"Testkommun {n}")
+    kind = OrganizationKind.MUNICIPALITY
+    county_code = "12"
+
+
+class SubOrganizationFactory(DjangoModelFactory[Organization]):
+    class Meta:
+        model = Organization
+
+    type = OrganizationType.SUB_ORGANIZATION
+    parent = factory.SubFactory(OrganizationFactory)
+    participant_identifier = factory.SelfAttribute("parent.participant_identifier")
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+    kind = factory.SelfAttribute("parent.kind")
+
+
+class CodeSystemFactory(DjangoModelFactory[CodeSystem]):
+    class Meta:
+        model = CodeSystem
+
+    identifier = factory.Sequence(lambda n: f"1.2.752.99.{n}")
+    name = factory.Sequence(lambda n: f"Kodverk {n}")
+    version = "1"
+
+
+class CodeFactory(DjangoModelFactory[Code]):
+    class Meta:
+        model = Code
+
+    code_system = factory.SubFactory(CodeSystemFactory)
+    code = factory.Sequence(lambda n: f"kod{n}")
+    display_name = factory.Sequence(lambda n: f"Kod {n}")
+
+
+class FunctionAddressFactory(DjangoModelFactory[FunctionAddress]):
+    class Meta:
+        model = FunctionAddress
+
+    organization = factory.SubFactory(OrganizationFactory)
+    identifier = factory.Sequence(lambda n: f"sdk:inkorg{n}:0203:test.se")
+    name = factory.Sequence(lambda n: f"Funktionsbrevlåda {n}")
+
+
+class FunctionAddressCodeFactory(DjangoModelFactory[FunctionAddressCode]):
+    class Meta:
+        model = FunctionAddressCode
+
+    function_address = factory.SubFactory(FunctionAddressFactory)
+    code = factory.SubFactory(CodeFactory)

@@ -1,0 +1,208 @@
+"""The admin as administrators use it: every page answers, search and filters find the right rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from addressbook.choices import Status
+from addressbook.models import FunctionAddress, Organization
+from tests.factories import (
+    CodeFactory,
+    FunctionAddressCodeFactory,
+    FunctionAddressFactory,
+    OrganizationFactory,
+    SubOrganizationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_of_each(malmo_address, psychiatry_codes):
+    """At least one row per registered model, so change pages have something to show."""
+    FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[1])
+    SubOrganizationFactory(parent=malmo_address.organization)
+    return malmo_address
+
+
+def registered_models():
+    return [model for model in admin.site._registry if model._meta.app_label == "addressbook"]
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.model_name)
+def test_every_admin_page_answers_for_a_superuser(admin_client, one_of_each, model):
+    opts = model._meta
+    changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    obj = model.objects.first()
+    change = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    history = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+    assert [changelist.status_code, add.status_code, change.status_code, history.status_code] == [200] * 4
+
+
+def test_admin_speaks_swedish_by_default_and_english_on_request(client):
+    swedish = client.get(reverse("admin:login"))
+    english = client.get(reverse("admin:login"), headers={"accept-language": "en"})
+    assert "Användarnamn" in swedish.text
+    assert "Username" in english.text
+
+
+def test_model_names_are_swedish_in_the_admin(admin_client):
+    page = admin_client.get(reverse("admin:index"))
+    assert "Funktionsadresser" in page.text
+    assert "Organisationer" in page.text
+
+
+@pytest.mark.parametrize("typed", ["212000-1124", "2120001124", "162120001124"])
+def test_search_finds_an_organisation_by_any_spelling_of_its_number(admin_client, malmo, typed):
+    OrganizationFactory(name="Lunds kommun")
+    page = admin_client.get(reverse("admin:addressbook_organization_changelist"), {"q": typed})
+    assert list(page.context["cl"].result_list) == [malmo]
+
+
+def test_search_finds_an_organisation_by_name_and_identifier(admin_client, malmo):
+    OrganizationFactory(name="Lunds kommun")
+    by_name = admin_client.get(reverse("admin:addressbook_organization_changelist"), {"q": "malmö"})
+    by_identifier = admin_client.get(
+        reverse("admin:addressbook_organization_changelist"), {"q": "0203:malmo.se"}
+    )
+    assert list(by_name.context["cl"].result_list) == [malmo]
+    assert list(by_identifier.context["cl"].result_list) == [malmo]
+
+
+def test_filter_by_code_includes_addresses_classified_with_its_sub_codes(
+    admin_client, malmo, psychiatry_codes
+):
+    # given one address classified as BUP (under psychiatry) and one unclassified
+    psychiatry, bup = psychiatry_codes
+    bup_address = FunctionAddressFactory(organization=malmo, name="BUP Malmö")
+    FunctionAddressCodeFactory(function_address=bup_address, code=bup)
+    FunctionAddressFactory(organization=malmo, name="Registrator")
+
+    # when filtering on psychiatry
+    page = admin_client.get(reverse("admin:addressbook_functionaddress_changelist"), {"code": psychiatry.pk})
+
+    # then the BUP address is found
+    assert list(page.context["cl"].result_list) == [bup_address]
+
+
+def test_filters_by_kind_county_and_status(admin_client, malmo):
+    OrganizationFactory(name="Region Skåne", kind="region", county_code="12")
+    OrganizationFactory(name="Uppsala kommun", county_code="03", status=Status.INACTIVE)
+    url = reverse("admin:addressbook_organization_changelist")
+    regions = admin_client.get(url, {"kind__exact": "region"}).context["cl"].result_list
+    skane = admin_client.get(url, {"county_code__exact": "12"}).context["cl"].result_list
+    inactive = admin_client.get(url, {"status__exact": "inactive"}).context["cl"].result_list
+    assert [o.name for o in regions] == ["Region Skåne"]
+    assert sorted(o.name for o in skane) == ["Malmö stad", "Region Skåne"]
+    assert [o.name for o in inactive] == ["Uppsala kommun"]
+
+
+def test_add_function_address_with_codes_through_the_admin(admin_client, malmo, psychiatry_codes):
+    # given an administrator filling in the add form, with a classification inline
+    _psychiatry, bup = psychiatry_codes
+    form = {
+        "identifier": "sdk:bup:0203:malmo.se",
+        "name": "BUP Malmö",
+        "organization": malmo.pk,
+        "description": "",
+        "keywords": "bup, barnpsykiatri",
+        "status": "active",
+        "classifications-TOTAL_FORMS": "1",
+        "classifications-INITIAL_FORMS": "0",
+        "classifications-0-code": bup.pk,
+    }
+
+    # when it is saved
+    response = admin_client.post(reverse("admin:addressbook_functionaddress_add"), form)
+
+    # then the address exists with its code and keywords
+    assert response.status_code == 302
+    address = FunctionAddress.objects.get(identifier="sdk:bup:0203:malmo.se")
+    assert list(address.codes.all()) == [bup]
+    assert address.keywords == ["bup", "barnpsykiatri"]
+
+
+def test_admin_form_shows_a_duplicate_identifier_on_its_field(admin_client, malmo_address):
+    form = {
+        "identifier": malmo_address.identifier.upper(),
+        "name": "Kopia",
+        "organization": malmo_address.organization.pk,
+        "status": "active",
+        "classifications-TOTAL_FORMS": "0",
+        "classifications-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(reverse("admin:addressbook_functionaddress_add"), form)
+    assert response.status_code == 200
+    assert "identifier" in response.context["adminform"].form.errors
+    assert FunctionAddress.objects.count() == 1
+
+
+def test_routing_identifiers_are_read_only_for_staff_who_are_not_superusers(client, django_user_model, malmo):
+    # given an administrator with change rights but not a superuser
+    staff = django_user_model.objects.create_user("handlaggare", password="x", is_staff=True)
+    staff.user_permissions.set(
+        __import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
+            codename__in=["view_organization", "change_organization"]
+        )
+    )
+    client.force_login(staff)
+
+    # when they open Malmö
+    page = client.get(reverse("admin:addressbook_organization_change", args=[malmo.pk]))
+
+    # then the identifier is shown, not editable
+    form_fields = page.context["adminform"].form.fields
+    assert "participant_identifier" not in form_fields
+    assert "organization_number" not in form_fields
+    assert "0203:malmo.se" in page.text
+
+
+def test_deactivating_an_organisation_deactivates_its_tree_and_addresses(admin_client, malmo, malmo_address):
+    # given Malmö with a department that has its own address
+    department = SubOrganizationFactory(parent=malmo)
+    department_address = FunctionAddressFactory(organization=department)
+
+    # when the bulk action deactivates Malmö
+    admin_client.post(
+        reverse("admin:addressbook_organization_changelist"),
+        {"action": "deactivate", "_selected_action": [malmo.pk]},
+    )
+
+    # then nothing is deleted, and everything under Malmö is inactive
+    statuses = {o.status for o in Organization.objects.filter(pk__in=[malmo.pk, department.pk])} | {
+        a.status for a in FunctionAddress.objects.filter(pk__in=[malmo_address.pk, department_address.pk])
+    }
+    assert statuses == {Status.INACTIVE}
+
+
+def test_activating_addresses_of_an_inactive_organisation_is_refused(admin_client, malmo, malmo_address):
+    malmo_address.status = Status.INACTIVE
+    malmo_address.save()
+    Organization.objects.filter(pk=malmo.pk).update(status=Status.INACTIVE)
+
+    response = admin_client.post(
+        reverse("admin:addressbook_functionaddress_changelist"),
+        {"action": "activate", "_selected_action": [malmo_address.pk]},
+        follow=True,
+    )
+
+    malmo_address.refresh_from_db()
+    assert malmo_address.status == Status.INACTIVE
+    assert "inaktiva organisationer" in response.text or "inactive organisations" in response.text
+
+
+def test_code_autocomplete_finds_codes_by_name(admin_client, psychiatry_codes):
+    CodeFactory(display_name="Skola")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "ungdom",
+            "app_label": "addressbook",
+            "model_name": "functionaddresscode",
+            "field_name": "code",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Barn- och ungdomspsykiatri (bup)"]

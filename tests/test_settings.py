@@ -1,0 +1,58 @@
+"""Production settings are safe by default and come from the environment only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    drop = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    clean = {k: v for k, v in os.environ.items() if k not in drop}
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def database_url(django_db_blocker) -> str:
+    """The URL of the database the tests use, for the subprocesses."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        return f"postgresql://{db['USER']}:@/{db['NAME']}?host={host}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_without_secret_key_production_refuses_to_start(database_url):
+    result = run_manage("check", DATABASE_URL=database_url)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_passes_under_production_settings(database_url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DATABASE_URL=database_url,
+        SECRET_KEY="p" + "-x9Qz" * 12,
+        ALLOWED_HOSTS="adressbok.example.se",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
