@@ -9,6 +9,7 @@ from addressbook import health
 
 admin.site.site_header = admin.site.site_title = _("SDK address book")
 admin.site.index_title = _("Address book administration")
+admin.site.site_url = None  # the admin is the site: no "View site" link
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

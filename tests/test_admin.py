@@ -206,3 +206,20 @@ def test_code_autocomplete_finds_codes_by_name(admin_client, psychiatry_codes):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["Barn- och ungdomspsykiatri (bup)"]
+
+
+def test_an_administrator_can_switch_the_admin_to_english_and_back(admin_client):
+    # given the admin in Swedish, offering English
+    index = admin_client.get(reverse("admin:index"))
+    assert "Funktionsadresser" in index.text
+    assert 'lang="en"' in index.text
+
+    # when the administrator switches language
+    admin_client.post(reverse("set_language"), {"language": "en", "next": reverse("admin:index")})
+    english = admin_client.get(reverse("admin:index"))
+    admin_client.post(reverse("set_language"), {"language": "sv", "next": reverse("admin:index")})
+    swedish = admin_client.get(reverse("admin:index"))
+
+    # then the same pages speak English, then Swedish again
+    assert "Function addresses" in english.text
+    assert "Funktionsadresser" in swedish.text
