@@ -27,6 +27,13 @@ from addressbook.validators import normalize_organization_number
 
 _ORGANIZATION_NUMBER_TERM = re.compile(r"^(16)?\d{6}-?\d{4}$")
 
+# The lower half of every directory record's form.
+STATUS_FIELDSET = (_("Status"), {"fields": ("status", "valid_from", "valid_to")})
+RECORD_FIELDSET = (
+    _("Record details"),
+    {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)},
+)
+
 
 class AuditHistoryMixin:
     """Shows the trigger-recorded audit history (user, channel, before/after) as the admin's "History"."""
@@ -63,6 +70,7 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     list_display = (
         "name",
+        "parent",
         "participant_identifier",
         "organization_number_display",
         "type",
@@ -94,8 +102,8 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
                 )
             },
         ),
-        (_("Status"), {"fields": ("status", "valid_from", "valid_to")}),
-        (_("Record details"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
+        STATUS_FIELDSET,
+        RECORD_FIELDSET,
     )
 
     @admin.display(description=_("organisation number"), ordering="organization_number")
@@ -196,8 +204,8 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("identifier", "name", "organization")}),
         (_("Description"), {"fields": ("description", "keywords")}),
-        (_("Status"), {"fields": ("status", "valid_from", "valid_to")}),
-        (_("Record details"), {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)}),
+        STATUS_FIELDSET,
+        RECORD_FIELDSET,
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: FunctionAddress | None = None):

@@ -26,11 +26,7 @@ from addressbook.choices import HistoryChannel
 
 def channel_for_path(path: str) -> HistoryChannel:
     """The channel of a web request, from the part of the site it came through."""
-    if path.startswith("/api/"):
-        return HistoryChannel.API
-    if "/import/" in path or path.endswith("/import"):
-        return HistoryChannel.IMPORT
-    return HistoryChannel.ADMIN
+    return HistoryChannel.API if path.startswith("/api/") else HistoryChannel.ADMIN
 
 
 class HistoryContextMiddleware(HistoryMiddleware):
@@ -81,6 +77,13 @@ def _field_label(model: type[models.Model], name: str) -> str:
         return name
 
 
+def _channel_label(channel: str | None) -> str:
+    # Context written outside our code (a psql session, an old release) may name no channel.
+    if channel in HistoryChannel.values:
+        return str(HistoryChannel(channel).label)
+    return str(HistoryChannel.SYSTEM.label) if channel is None else channel
+
+
 def object_history(obj: models.Model, *, with_related: bool = False) -> list[HistoryEntry]:
     """Every recorded change to ``obj``, newest first, with before/after values.
 
@@ -112,7 +115,7 @@ def object_history(obj: models.Model, *, with_related: bool = False) -> list[His
                 action=str(ACTION_LABELS.get(event.pgh_label, event.pgh_label)),
                 record=str(tracked._meta.verbose_name),
                 username=names.get(context.get("user")) or context.get("username") or "",
-                channel=str(HistoryChannel(context.get("channel") or HistoryChannel.SYSTEM).label),
+                channel=_channel_label(context.get("channel")),
                 changes=changes,
             )
         )

@@ -12,24 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import constants, validators
 from addressbook.choices import Status
 from addressbook.models.base import (
-    HISTORY_EXCLUDED_FIELDS,
     DirectoryRecord,
     UniqueForField,
+    description_field,
+    name_field,
     text_without_markup,
+    track_changes,
     validity_period_constraint,
 )
 
 
-class FunctionAddressQuerySet(models.QuerySet["FunctionAddress"]):
-    """Filters shared by the admin, the API and exports."""
-
-    def active(self) -> FunctionAddressQuerySet:
-        return self.filter(status=Status.ACTIVE)
-
-
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
-)
+@track_changes()
 class FunctionAddress(DirectoryRecord):
     """A function address of an organisation, e.g. "Socialtjänsten, barn och unga" of Malmö stad."""
 
@@ -42,15 +35,8 @@ class FunctionAddress(DirectoryRecord):
             "e.g. sdk:inkorg:0203:digg.se. Only federation administrators can change it once saved."
         ),
     )
-    name = models.CharField(
-        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
-    )
-    description = models.TextField(
-        _("description"),
-        max_length=constants.DESCRIPTION_MAX_LENGTH,
-        blank=True,
-        validators=[validators.reject_angle_brackets],
-    )
+    name = name_field()
+    description = description_field()
     keywords = ArrayField(
         models.CharField(max_length=64, validators=[validators.reject_angle_brackets]),
         verbose_name=_("search keywords"),
@@ -72,8 +58,6 @@ class FunctionAddress(DirectoryRecord):
         related_name="function_addresses",
         blank=True,
     )
-
-    objects = FunctionAddressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("function address")

@@ -4,15 +4,44 @@ from __future__ import annotations
 
 import uuid
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from addressbook import constants, validators
 from addressbook.choices import Status
 
 # Fields that change on every save say nothing an auditor needs: keep them out of history.
 HISTORY_EXCLUDED_FIELDS = ["updated_at"]
+
+
+def track_changes():
+    """Record every insert, update and delete of the model in the audit history (by trigger)."""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        exclude=HISTORY_EXCLUDED_FIELDS,
+    )
+
+
+def name_field() -> models.CharField:
+    """The required display name every directory record has (≤256, no markup)."""
+    return models.CharField(
+        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+    )
+
+
+def description_field() -> models.TextField:
+    """An optional free-text description (≤1024, no markup)."""
+    return models.TextField(
+        _("description"),
+        max_length=constants.DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=[validators.reject_angle_brackets],
+    )
 
 
 class UniqueForField(models.UniqueConstraint):

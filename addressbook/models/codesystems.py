@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -10,18 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
 from addressbook.models.base import (
-    HISTORY_EXCLUDED_FIELDS,
     DirectoryRecord,
     TimeStampedModel,
     UniqueForField,
+    description_field,
+    name_field,
     text_without_markup,
+    track_changes,
     validity_period_constraint,
 )
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
-)
+@track_changes()
 class CodeSystem(DirectoryRecord):
     """A code system (kodverk), e.g. a region's care classification or municipal service areas."""
 
@@ -31,18 +30,11 @@ class CodeSystem(DirectoryRecord):
         validators=[validators.validate_identifier],
         help_text=_("Usually an OID, e.g. 1.2.752.129.2.2.3.1."),
     )
-    name = models.CharField(
-        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
-    )
+    name = name_field()
     version = models.CharField(
         _("version"), max_length=64, blank=True, validators=[validators.reject_angle_brackets]
     )
-    description = models.TextField(
-        _("description"),
-        max_length=constants.DESCRIPTION_MAX_LENGTH,
-        blank=True,
-        validators=[validators.reject_angle_brackets],
-    )
+    description = description_field()
     owner = models.ForeignKey(
         to="addressbook.Organization",
         verbose_name=_("owner"),
@@ -77,9 +69,7 @@ class CodeSystem(DirectoryRecord):
         return f"{self.name} {self.version}".strip()
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
-)
+@track_changes()
 class Code(TimeStampedModel):
     """One code of a code system, optionally under a parent code of the same system."""
 

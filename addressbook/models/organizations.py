@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pghistory
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,21 +10,20 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
-from addressbook.choices import County, OrganizationKind, OrganizationType, Status
+from addressbook.choices import County, OrganizationKind, OrganizationType
 from addressbook.models.base import (
-    HISTORY_EXCLUDED_FIELDS,
     DirectoryRecord,
     UniqueForField,
+    description_field,
+    name_field,
     text_without_markup,
+    track_changes,
     validity_period_constraint,
 )
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     """Filters shared by the admin, the API and exports."""
-
-    def active(self) -> OrganizationQuerySet:
-        return self.filter(status=Status.ACTIVE)
 
     def participants(self) -> OrganizationQuerySet:
         return self.filter(type=OrganizationType.PARTICIPANT)
@@ -49,9 +47,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.model.objects.filter(id__in=tree)
 
 
-@pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=HISTORY_EXCLUDED_FIELDS
-)
+@track_changes()
 class Organization(DirectoryRecord):
     """A participant organisation in SDK, or a sub-organisation inside one."""
 
@@ -90,9 +86,7 @@ class Organization(DirectoryRecord):
         db_index=True,
         help_text=_("Swedish organisation number, NNNNNN-NNNN."),
     )
-    name = models.CharField(
-        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
-    )
+    name = name_field()
     alternate_name = models.CharField(
         _("alternate name"),
         max_length=constants.NAME_MAX_LENGTH,
@@ -100,12 +94,7 @@ class Organization(DirectoryRecord):
         validators=[validators.reject_angle_brackets],
         help_text=_("Another name people search for, e.g. an abbreviation."),
     )
-    description = models.TextField(
-        _("description"),
-        max_length=constants.DESCRIPTION_MAX_LENGTH,
-        blank=True,
-        validators=[validators.reject_angle_brackets],
-    )
+    description = description_field()
     country_code = models.CharField(
         _("country code"),
         max_length=2,
