@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -26,6 +27,10 @@ from addressbook.services.organizations import (
 from addressbook.validators import normalize_organization_number
 
 _ORGANIZATION_NUMBER_TERM = re.compile(r"^(16)?\d{6}-?\d{4}$")
+
+admin.site.site_header = admin.site.site_title = _("SDK address book")
+admin.site.index_title = _("Address book administration")
+admin.site.site_url = None  # the admin is the site: no "View site" link
 
 # The lower half of every directory record's form.
 STATUS_FIELDSET = (_("Status"), {"fields": ("status", "valid_from", "valid_to")})
@@ -51,6 +56,18 @@ class AuditHistoryMixin:
             else list,
         }
         return super().history_view(request, object_id, extra_context)
+
+
+class OrganizationForm(forms.ModelForm):
+    """Shows a stored organisation number the way Swedes type it (NNNNNN-NNNN).
+
+    No Meta: the admin builds the form class from its fieldsets with this as the base.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.organization_number and "organization_number" in self.fields:
+            self.initial["organization_number"] = self.instance.organization_number_display
 
 
 @admin.register(Organization)
@@ -85,6 +102,7 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     readonly_fields = ("uuid", "created_at", "updated_at")
     show_full_result_count = False
     list_per_page = 50
+    form = OrganizationForm
     inlines = (FunctionAddressInline,)
     actions = ("activate", "deactivate")
     fieldsets = (

@@ -16,6 +16,7 @@ from typing import Any
 import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import pgettext_lazy
 from pghistory.middleware import HistoryMiddleware
@@ -70,11 +71,60 @@ class HistoryEntry:
     changes: list[tuple[str, Any, Any]]
 
 
-def _field_label(model: type[models.Model], name: str) -> str:
+# Snapshot columns that say nothing to a person reading the history of a record.
+_HIDDEN_COLUMNS = {"id", "uuid", "created_at"}
+
+
+class _ValueRenderer:
+    """Turns raw snapshot values into what the admin shows: choice labels and related names.
+
+    Related records are looked up once per model for the whole history, not once per value.
+    """
+
+    def __init__(self, events) -> None:
+        self._wanted: dict[type[models.Model], set[Any]] = {}
+        for event in events:
+            tracked = apps.get_model(event.pgh_obj_model)
+            for column, before, after in _raw_changes(event):
+                field = _field(tracked, column)
+                if field is not None and field.is_relation:
+                    self._wanted.setdefault(field.related_model, set()).update({before, after} - {None})
+        self._names = {
+            model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+            for model, ids in self._wanted.items()
+        }
+
+    def render(self, field: models.Field | None, value: Any) -> Any:
+        if value is None or field is None:
+            return value
+        if field.is_relation:
+            return self._names.get(field.related_model, {}).get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+
+def _field(model: type[models.Model], column: str) -> models.Field | None:
     try:
-        return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
-    except Exception:
-        return name
+        return model._meta.get_field(column)
+    except FieldDoesNotExist:
+        try:
+            return model._meta.get_field(column.removesuffix("_id"))
+        except FieldDoesNotExist:
+            return None
+
+
+def _raw_changes(event) -> list[tuple[str, Any, Any]]:
+    if event.pgh_diff:
+        return [(column, before, after) for column, (before, after) in event.pgh_diff.items()]
+    # Creations and deletions have no previous row to compare with: show the record.
+    return [
+        (column, None, value)
+        for column, value in (event.pgh_data or {}).items()
+        if column not in _HIDDEN_COLUMNS and value not in (None, "", [])
+    ]
 
 
 def _channel_label(channel: str | None) -> str:
@@ -94,21 +144,16 @@ def object_history(obj: models.Model, *, with_related: bool = False) -> list[His
     events = list(events.order_by("-pgh_created_at", "-pgh_id"))
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    values = _ValueRenderer(events)
     entries = []
     for event in events:
         context = event.pgh_context or {}
         tracked = apps.get_model(event.pgh_obj_model)
-        if event.pgh_diff:
-            changes = [
-                (_field_label(tracked, f), before, after) for f, (before, after) in event.pgh_diff.items()
-            ]
-        else:
-            # Creations and deletions have no previous row to compare with: show the record.
-            changes = [
-                (_field_label(tracked, f), None, value)
-                for f, value in (event.pgh_data or {}).items()
-                if f not in {"id", "created_at"} and value not in (None, "", [])
-            ]
+        changes = []
+        for column, before, after in _raw_changes(event):
+            field = _field(tracked, column)
+            label = str(field.verbose_name) if field is not None else column
+            changes.append((label, values.render(field, before), values.render(field, after)))
         entries.append(
             HistoryEntry(
                 when=event.pgh_created_at,

@@ -2,14 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from addressbook import health
-
-admin.site.site_header = admin.site.site_title = _("SDK address book")
-admin.site.index_title = _("Address book administration")
-admin.site.site_url = None  # the admin is the site: no "View site" link
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

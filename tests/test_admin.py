@@ -223,3 +223,31 @@ def test_an_administrator_can_switch_the_admin_to_english_and_back(admin_client)
     # then the same pages speak English, then Swedish again
     assert "Function addresses" in english.text
     assert "Funktionsadresser" in swedish.text
+
+
+def test_organisation_form_shows_and_accepts_the_hyphenated_number(admin_client, malmo):
+    # given Malmö's change form
+    url = reverse("admin:addressbook_organization_change", args=[malmo.pk])
+    page = admin_client.get(url)
+    assert page.context["adminform"].form.initial["organization_number"] == "212000-1124"
+
+    # when it is saved as shown
+    form = {
+        "type": "o",
+        "participant_identifier": "0203:malmo.se",
+        "organization_number": "212000-1124",
+        "name": "Malmö stad",
+        "kind": "municipality",
+        "municipality_code": "1280",
+        "county_code": "12",
+        "country_code": "SE",
+        "status": "active",
+        "function_addresses-TOTAL_FORMS": "0",
+        "function_addresses-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, form)
+
+    # then it is stored as ten digits
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    malmo.refresh_from_db()
+    assert malmo.organization_number == "2120001124"

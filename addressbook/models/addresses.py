@@ -100,9 +100,17 @@ class FunctionAddressCode(models.Model):
     """The classification of a function address with a code (kept so changes are audited)."""
 
     function_address = models.ForeignKey(
-        to="addressbook.FunctionAddress", on_delete=models.CASCADE, related_name="classifications"
+        to="addressbook.FunctionAddress",
+        verbose_name=_("function address"),
+        on_delete=models.CASCADE,
+        related_name="classifications",
     )
-    code = models.ForeignKey(to="addressbook.Code", on_delete=models.PROTECT, related_name="classifications")
+    code = models.ForeignKey(
+        to="addressbook.Code",
+        verbose_name=_("code"),
+        on_delete=models.PROTECT,
+        related_name="classifications",
+    )
 
     class Meta:
         verbose_name = _("classification")

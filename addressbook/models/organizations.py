@@ -81,7 +81,8 @@ class Organization(DirectoryRecord):
     )
     organization_number = models.CharField(
         _("organisation number"),
-        max_length=10,
+        # Room for the typed 16NNNNNN-NNNN form; the stored form is 10 digits (a CHECK below).
+        max_length=13,
         blank=True,
         db_index=True,
         help_text=_("Swedish organisation number, NNNNNN-NNNN."),
