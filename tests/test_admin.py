@@ -27,6 +27,24 @@ def one_of_each(malmo_address, psychiatry_codes):
     return malmo_address
 
 
+def malmo_form(**changes: str) -> dict[str, str]:
+    """Malmö's organisation change form as the admin posts it, with ``changes`` applied."""
+    return {
+        "type": "o",
+        "participant_identifier": "0203:malmo.se",
+        "organization_number": "212000-1124",
+        "name": "Malmö stad",
+        "kind": "municipality",
+        "municipality_code": "1280",
+        "county_code": "12",
+        "country_code": "SE",
+        "status": "active",
+        "function_addresses-TOTAL_FORMS": "0",
+        "function_addresses-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
 def registered_models():
     return [model for model in admin.site._registry if model._meta.app_label == "addressbook"]
 
@@ -232,22 +250,29 @@ def test_organisation_form_shows_and_accepts_the_hyphenated_number(admin_client,
     assert page.context["adminform"].form.initial["organization_number"] == "212000-1124"
 
     # when it is saved as shown
-    form = {
-        "type": "o",
-        "participant_identifier": "0203:malmo.se",
-        "organization_number": "212000-1124",
-        "name": "Malmö stad",
-        "kind": "municipality",
-        "municipality_code": "1280",
-        "county_code": "12",
-        "country_code": "SE",
-        "status": "active",
-        "function_addresses-TOTAL_FORMS": "0",
-        "function_addresses-INITIAL_FORMS": "0",
-    }
+    form = malmo_form()
     response = admin_client.post(url, form)
 
     # then it is stored as ten digits
     assert response.status_code == 302, response.context["adminform"].form.errors
     malmo.refresh_from_db()
     assert malmo.organization_number == "2120001124"
+
+
+def test_a_new_participant_identifier_reaches_the_whole_sub_tree(admin_client, malmo):
+    # given Malmö with a department and a unit below it
+    department = SubOrganizationFactory(parent=malmo)
+    unit = SubOrganizationFactory(parent=department)
+    form = malmo_form(participant_identifier="0203:Malmo.com")
+
+    # when a superuser changes Malmö's identifier
+    response = admin_client.post(reverse("admin:addressbook_organization_change", args=[malmo.pk]), form)
+
+    # then Malmö and everything under it is routed by the new identifier
+    assert response.status_code == 302
+    identifiers = set(
+        Organization.objects.filter(pk__in=[malmo.pk, department.pk, unit.pk]).values_list(
+            "participant_identifier", flat=True
+        )
+    )
+    assert identifiers == {"0203:malmo.com"}
