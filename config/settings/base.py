@@ -144,7 +144,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one w
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Behind a TLS-terminating proxy, healthchecks come in over plain HTTP from the orchestrator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind a proxy that sets (and strips clients') X-Forwarded-Proto: otherwise any client
+# could claim to be on HTTPS.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 # Preloading only takes effect once the domain is submitted to the browsers' list; opt out
@@ -165,13 +168,16 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
     _broker_dir = DATA_DIR / "celery" / "broker"
+    _control_dir = DATA_DIR / "celery" / "control"
     _results_dir = DATA_DIR / "celery" / "results"
-    for _folder in (_broker_dir, _results_dir):
+    for _folder in (_broker_dir, _control_dir, _results_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # Without it kombu writes its control exchange into the working directory.
+        "control_folder": str(_control_dir),
     }
     CELERY_RESULT_BACKEND = f"file://{_results_dir}"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -186,17 +192,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Addresses whose valid-to date has passed stop being routable that night.
-    "expire-function-addresses": {
-        "task": "addressbook.expire_function_addresses",
-        "schedule": env.int("EXPIRE_ADDRESSES_EVERY_SECONDS", default=60 * 60),
+    # Records whose valid-to date has passed stop being routable within the hour.
+    "expire-records": {
+        "task": "addressbook.expire_records",
+        "schedule": env.int("EXPIRE_RECORDS_EVERY_SECONDS", default=60 * 60),
     },
 }
 
-# ------------------------------------------------------------------------------
-# History (django-pghistory): every change is kept by database triggers
-# ------------------------------------------------------------------------------
-PGHISTORY_ADMIN_LIST_DISPLAY = ["pgh_created_at", "pgh_obj_model", "pgh_obj_id", "pgh_label", "pgh_diff"]
 
 # ------------------------------------------------------------------------------
 # Logging: to stdout, for the container runtime to collect
