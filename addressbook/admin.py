@@ -6,25 +6,28 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from addressbook.history import object_history
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
-from addressbook.services.addresses import (
-    InactiveOrganizationError,
-    function_address_save,
+from addressbook.services.addresses import function_address_save
+from addressbook.services.lifecycle import (
+    ActivationRefusedError,
     function_addresses_activate,
     function_addresses_deactivate,
-)
-from addressbook.services.organizations import (
-    organization_save,
     organizations_activate,
     organizations_deactivate,
 )
+from addressbook.services.organizations import organization_save
 from addressbook.validators import normalize_organization_number
+
+# Above this many, an organisation's page links to its addresses instead of listing them.
+MAX_INLINE_ADDRESSES = 50
 
 _ORGANIZATION_NUMBER_TERM = re.compile(r"^(16)?\d{6}-?\d{4}$")
 
@@ -38,6 +41,14 @@ RECORD_FIELDSET = (
     _("Record details"),
     {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)},
 )
+
+
+class DirectoryAdmin(admin.ModelAdmin):
+    """What every address-book admin shares: records are deactivated, never deleted."""
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # "Inactive" must stay distinguishable from "never existed" for message services.
+        return False
 
 
 class AuditHistoryMixin:
@@ -71,7 +82,7 @@ class OrganizationForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
     class FunctionAddressInline(admin.TabularInline):
         model = FunctionAddress
         fields = ("identifier", "name", "status", "valid_to")
@@ -84,6 +95,26 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         def has_add_permission(self, request, obj=None) -> bool:
             # New addresses need codes and keywords too: they are added on their own page.
             return False
+
+    def get_inlines(self, request: HttpRequest, obj: Organization | None):
+        # A big organisation's addresses belong in the searchable list, not in one huge form.
+        if obj is None or obj.function_addresses.count() > MAX_INLINE_ADDRESSES:
+            return ()
+        return super().get_inlines(request, obj)
+
+    @admin.display(description=_("function addresses"))
+    def function_addresses_link(self, obj: Organization) -> str:
+        if obj.pk is None:
+            return "—"
+        count = obj.function_addresses.count()
+        url = reverse("admin:addressbook_functionaddress_changelist")
+        return format_html(
+            '<a href="{}?organization__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext("Show %(count)d function address", "Show all %(count)d function addresses", count)
+            % {"count": count},
+        )
 
     list_display = (
         "name",
@@ -99,14 +130,26 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     search_fields = ("name", "alternate_name", "participant_identifier", "organization_number")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
-    readonly_fields = ("uuid", "created_at", "updated_at")
+    readonly_fields = ("function_addresses_link", "uuid", "created_at", "updated_at")
     show_full_result_count = False
     list_per_page = 50
     form = OrganizationForm
     inlines = (FunctionAddressInline,)
     actions = ("activate", "deactivate")
     fieldsets = (
-        (None, {"fields": ("type", "parent", "participant_identifier", "organization_number", "name")}),
+        (
+            None,
+            {
+                "fields": (
+                    "type",
+                    "parent",
+                    "participant_identifier",
+                    "organization_number",
+                    "name",
+                    "function_addresses_link",
+                )
+            },
+        ),
         (
             _("Description"),
             {
@@ -150,7 +193,11 @@ class OrganizationAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Activate selected organisations"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
-        count = organizations_activate(organizations=queryset)
+        try:
+            count = organizations_activate(organizations=queryset)
+        except ActivationRefusedError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d organisation activated.", "%(count)d organisations activated.", count)
@@ -193,14 +240,12 @@ class CodeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value() or not self.value().isdigit():
             return queryset
-        code = int(self.value())
-        return queryset.filter(
-            Q(classifications__code=code) | Q(classifications__code__parent=code)
-        ).distinct()
+        codes = Code.objects.filter(pk=int(self.value())).with_descendants()
+        return queryset.filter(classifications__code__in=codes).distinct()
 
 
 @admin.register(FunctionAddress)
-class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
     class ClassificationInline(admin.TabularInline):
         model = FunctionAddressCode
         autocomplete_fields = ("code",)
@@ -240,7 +285,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def activate(self, request: HttpRequest, queryset: QuerySet[FunctionAddress]) -> None:
         try:
             count = function_addresses_activate(function_addresses=queryset)
-        except InactiveOrganizationError as error:
+        except ActivationRefusedError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         self.message_user(
@@ -266,14 +311,18 @@ class FunctionAddressAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(CodeSystem)
-class CodeSystemAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class CodeSystemAdmin(AuditHistoryMixin, DirectoryAdmin):
     class CodeInline(admin.TabularInline):
         model = Code
         fields = ("code", "display_name", "parent", "active")
-        autocomplete_fields = ("parent",)
+        # The parent is chosen on the code's own page: an autocomplete per row costs a query each.
+        readonly_fields = ("parent",)
         extra = 0
         can_delete = False
         show_change_link = True
+
+        def get_queryset(self, request: HttpRequest):
+            return super().get_queryset(request).select_related("parent")
 
     list_display = ("name", "identifier", "version", "owner", "status")
     list_filter = ("status",)
@@ -285,7 +334,7 @@ class CodeSystemAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Code)
-class CodeAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class CodeAdmin(AuditHistoryMixin, DirectoryAdmin):
     list_display = ("code", "display_name", "parent", "code_system", "active")
     list_filter = ("active", "code_system")
     search_fields = ("code", "display_name", "code_system__name")

@@ -13,8 +13,9 @@ ICD_ORGANIZATION_NUMBER = "0007"  # Swedish organisation number, 10 digits
 ICD_GLN = "0088"  # GS1 Global Location Number, 13 digits
 APPROVED_ICDS = (ICD_SDK_DOMAIN, ICD_ORGANIZATION_NUMBER, ICD_GLN)
 
-# A parent chain longer than this is a data error (and would make tree queries expensive).
-MAX_ORGANIZATION_DEPTH = 32
+# A parent chain (organisations, codes) longer than this is a data error, and would make
+# tree queries expensive.
+MAX_TREE_DEPTH = 32
 
 # ISO 3166-1 alpha-2 country codes (officially assigned).
 ISO_3166_ALPHA2 = frozenset(

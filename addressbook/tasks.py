@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from addressbook.choices import HistoryChannel
 
 
-@shared_task(name="addressbook.expire_function_addresses", bind=True, max_retries=3, retry_backoff=True)
-def expire_function_addresses_task(self) -> int:
-    """Deactivate function addresses whose validity period has ended."""
+@shared_task(
+    name="addressbook.expire_records",
+    bind=True,
+    autoretry_for=(OperationalError,),  # a database restart or fail-over: try again shortly
+    retry_backoff=True,
+    max_retries=5,
+)
+def expire_records_task(self) -> dict[str, int]:
+    """Deactivate organisations, function addresses and code systems whose validity has ended."""
     from addressbook.history import history_context
-    from addressbook.services.addresses import function_addresses_expire
+    from addressbook.services.lifecycle import records_expire
 
     with history_context(channel=HistoryChannel.SYSTEM, task=self.name):
-        return function_addresses_expire(today=timezone.localdate())
+        return asdict(records_expire(today=timezone.localdate()))

@@ -7,6 +7,7 @@ message an administrator can act on.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,8 +16,17 @@ from addressbook import constants
 
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TOP_LEVEL_DOMAIN = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-_DIGITS = re.compile(r"^\d+$")
-_WHITESPACE = re.compile(r"\s")
+# ASCII digits only: \d would also accept Arabic-Indic or full-width digits.
+_DIGITS = re.compile(r"^[0-9]+$")
+# Control, format (zero-width, bidi) and separator characters: invisible in a sheet or a form,
+# they would make look-alike identifiers that route differently.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+
+
+def reject_control_characters(value: str) -> None:
+    """Text may hold tabs and line breaks but no NUL or other control characters."""
+    if value and any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        raise ValidationError(_("Must not contain control characters."), code="control_characters")
 
 
 def reject_angle_brackets(value: str) -> None:
@@ -52,7 +62,7 @@ def normalize_organization_number(value: str) -> str:
     without the hyphen); rejects anything else and a wrong Luhn check digit.
     """
     compact = value.strip().replace(" ", "")
-    if re.fullmatch(r"(16)?\d{6}-\d{4}", compact):
+    if re.fullmatch(r"(16)?[0-9]{6}-[0-9]{4}", compact):
         compact = compact.replace("-", "")
     if len(compact) == 12 and compact.startswith("16"):
         compact = compact[2:]
@@ -75,10 +85,14 @@ def format_organization_number(digits: str) -> str:
 
 
 def normalize_domain(value: str) -> str:
-    """Return a domain name in lower case, or raise if it is not a valid host name."""
+    """Return a domain name in its ASCII (IDNA) form, lower case, or raise if it is no host name.
+
+    Storing the ASCII form makes look-alikes one value: ``malmö.se`` is stored as
+    ``xn--malm-8qa.se`` and full-width ``ｍａｌｍｏ.se`` as ``malmo.se``.
+    """
     domain = value.strip().lower().rstrip(".")
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
     except UnicodeError as error:
         raise ValidationError(
             _("%(value)s is not a valid domain name."), code="domain", params={"value": value}
@@ -93,7 +107,7 @@ def normalize_domain(value: str) -> str:
         raise ValidationError(
             _("%(value)s is not a valid domain name."), code="domain", params={"value": value}
         )
-    return domain
+    return ascii_domain
 
 
 def normalize_participant_identifier(value: str) -> str:
@@ -126,8 +140,11 @@ def normalize_participant_identifier(value: str) -> str:
 
 def validate_identifier(value: str) -> None:
     """Identifiers travel in message headers and URLs: no spaces, no markup."""
-    if _WHITESPACE.search(value):
-        raise ValidationError(_("An identifier must not contain spaces or line breaks."), code="whitespace")
+    if any(unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value):
+        raise ValidationError(
+            _("An identifier must not contain spaces, line breaks or invisible characters."),
+            code="whitespace",
+        )
     reject_angle_brackets(value)
 
 

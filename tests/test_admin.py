@@ -276,3 +276,97 @@ def test_a_new_participant_identifier_reaches_the_whole_sub_tree(admin_client, m
         )
     )
     assert identifiers == {"0203:malmo.com"}
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.model_name)
+def test_records_cannot_be_deleted_from_the_admin(admin_client, one_of_each, model):
+    # given a record of each kind
+    opts = model._meta
+    obj = model.objects.first()
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    # when a superuser tries the delete page and the bulk delete action
+    page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk]))
+    admin_client.post(changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+
+    # then both are refused and the record is still there
+    assert page.status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_setting_an_organisation_inactive_in_its_form_deactivates_its_tree(
+    admin_client, malmo, malmo_address
+):
+    department = SubOrganizationFactory(parent=malmo)
+
+    response = admin_client.post(
+        reverse("admin:addressbook_organization_change", args=[malmo.pk]), malmo_form(status="inactive")
+    )
+
+    assert response.status_code == 302
+    malmo_address.refresh_from_db()
+    department.refresh_from_db()
+    assert (malmo_address.status, department.status) == (Status.INACTIVE, Status.INACTIVE)
+
+
+def test_activating_a_sub_organisation_under_an_inactive_parent_is_refused(admin_client, malmo):
+    department = SubOrganizationFactory(parent=malmo)
+    Organization.objects.filter(pk__in=[malmo.pk, department.pk]).update(status=Status.INACTIVE)
+
+    admin_client.post(
+        reverse("admin:addressbook_organization_changelist"),
+        {"action": "activate", "_selected_action": [department.pk]},
+    )
+
+    department.refresh_from_db()
+    assert department.status == Status.INACTIVE
+
+
+def test_activating_an_organisation_together_with_its_department_is_allowed(admin_client, malmo):
+    department = SubOrganizationFactory(parent=malmo)
+    Organization.objects.filter(pk__in=[malmo.pk, department.pk]).update(status=Status.INACTIVE)
+
+    admin_client.post(
+        reverse("admin:addressbook_organization_changelist"),
+        {"action": "activate", "_selected_action": [malmo.pk, department.pk]},
+    )
+
+    assert set(Organization.objects.values_list("status", flat=True)) == {Status.ACTIVE}
+
+
+def test_a_big_organisation_links_to_its_addresses_instead_of_listing_them(admin_client, malmo):
+    # given an organisation with more addresses than a form should hold
+    FunctionAddressFactory.create_batch(51, organization=malmo)
+
+    # when its page is opened
+    page = admin_client.get(reverse("admin:addressbook_organization_change", args=[malmo.pk]))
+
+    # then there is no inline, but a link to the 51 addresses in the searchable list
+    assert page.status_code == 200
+    assert not page.context["inline_admin_formsets"]
+    assert f"?organization__id__exact={malmo.pk}" in page.text
+    assert "51" in page.text
+
+
+def test_filter_by_code_finds_addresses_any_level_below_it(admin_client, malmo, psychiatry_codes):
+    psychiatry, bup = psychiatry_codes
+    emergency = CodeFactory(code_system=bup.code_system, code="bup-akut", display_name="BUP akut", parent=bup)
+    address = FunctionAddressFactory(organization=malmo)
+    FunctionAddressCodeFactory(function_address=address, code=emergency)
+
+    page = admin_client.get(reverse("admin:addressbook_functionaddress_changelist"), {"code": psychiatry.pk})
+
+    assert list(page.context["cl"].result_list) == [address]
+
+
+def test_change_pages_do_not_query_per_inline_row(
+    admin_client, psychiatry_codes, django_assert_max_num_queries
+):
+    # given a code system with 40 codes, each with a parent
+    psychiatry, _bup = psychiatry_codes
+    CodeFactory.create_batch(40, code_system=psychiatry.code_system, parent=psychiatry)
+    url = reverse("admin:addressbook_codesystem_change", args=[psychiatry.code_system.pk])
+
+    # then its page is built with a bounded number of queries
+    with django_assert_max_num_queries(15):
+        assert admin_client.get(url).status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from addressbook.choices import OrganizationKind, OrganizationType, Status
@@ -35,7 +35,9 @@ def test_load_demo_twice_gives_the_same_rows():
 
     # then nothing is added
     assert row_counts() == first
-    assert "0 organisations" in output.getvalue()
+    assert (
+        "Demo data: 0 organisations, 0 sub-organisations, 0 codes, 0 function addresses" in output.getvalue()
+    )
     assert first["organizations"] > 577  # participants plus demo sub-organisations
 
 
@@ -63,6 +65,8 @@ def test_load_demo_loads_every_municipality_and_region_with_addresses():
     )
     assert {"primarvard", "psykiatri"} <= skane_codes
     assert FunctionAddress.objects.filter(organization__parent=skane, name="Vårdcentralen Malmö").exists()
+    # Region Gotland, a municipality with a region's remit, has primary care too
+    assert FunctionAddress.objects.filter(organization__parent=gotland, name="Vårdcentralen Gotland").exists()
 
 
 def test_invented_records_say_so_and_real_ones_do_not():
@@ -102,7 +106,54 @@ def test_shared_domains_go_to_their_host_and_the_others_use_their_number():
         ("Grums kommun", "Grums"),
         ("Falu kommun", "Falun"),
         ("Upplands Väsby kommun", "Upplands Väsby"),
+        ("Region Gotland", "Gotland"),
     ],
 )
 def test_place_names_drop_the_genitive(municipality, place):
     assert place_name(municipality) == place
+
+
+def test_load_demo_again_after_administrators_edited_demo_records():
+    # given the demo data, then edits: a participant re-identified, a unit's description changed
+    call_command("load_demo", stdout=StringIO())
+    board = Organization.objects.get(name="Fideikommissnämnden")
+    board.participant_identifier = "0203:fideikommissnamnden.se"
+    board.save()
+    unit = Organization.objects.filter(type=OrganizationType.SUB_ORGANIZATION).first()
+    unit.description = "Vår egen beskrivning"
+    unit.save()
+    before = row_counts()
+
+    # when the demo data is loaded again (as every make run does)
+    call_command("load_demo", stdout=StringIO())
+
+    # then nothing is duplicated and the edits stay
+    assert row_counts() == before
+    board.refresh_from_db()
+    unit.refresh_from_db()
+    assert (board.participant_identifier, unit.description) == (
+        "0203:fideikommissnamnden.se",
+        "Vår egen beskrivning",
+    )
+
+
+def test_demo_admin_is_not_made_from_someone_elses_account(settings, tmp_path, django_user_model):
+    # given a database with a real user called admin, and no demo password on this machine
+    settings.DEBUG = True
+    settings.DATA_DIR = tmp_path
+    django_user_model.objects.create_user("admin", password="their-own-password")
+
+    # when make run's demo step runs
+    with pytest.raises(CommandError):
+        call_command("create_demo_admin", stdout=StringIO())
+
+    # then the account is untouched
+    user = django_user_model.objects.get(username="admin")
+    assert user.check_password("their-own-password")
+    assert not user.is_superuser
+
+
+def test_demo_admin_is_refused_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("create_demo_admin", stdout=StringIO())

@@ -206,10 +206,10 @@ def test_code_cannot_become_its_own_ancestor(psychiatry_codes):
     assert "parent" in errors_of(psychiatry)
 
 
-def test_code_is_unique_within_its_code_system(psychiatry_codes):
+def test_code_is_unique_case_insensitively_within_its_code_system(psychiatry_codes):
     psychiatry, _bup = psychiatry_codes
-    duplicate = Code(code_system=psychiatry.code_system, code="psykiatri", display_name="Igen")
-    assert errors_of(duplicate)
+    duplicate = Code(code_system=psychiatry.code_system, code="PSYKIATRI", display_name="Igen")
+    assert list(errors_of(duplicate)) == ["code"]
 
 
 def test_with_descendants_returns_the_whole_subtree(malmo):
@@ -218,3 +218,35 @@ def test_with_descendants_returns_the_whole_subtree(malmo):
     OrganizationFactory()  # unrelated
     tree = Organization.objects.filter(pk=malmo.pk).with_descendants()
     assert set(tree.values_list("pk", flat=True)) == {malmo.pk, a.pk, b.pk}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"participant_identifier": "0203:MALMO.SE"},
+        {"participant_identifier": "garbage"},
+        {"organization_number": "٢١٢٠٠٠١١٢٤"},
+        {"country_code": "se"},
+        {"municipality_code": "0180"},
+    ],
+)
+def test_stored_forms_are_enforced_by_the_database_for_bulk_writes(malmo, change):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.filter(pk=malmo.pk).update(**change)
+
+
+def test_nul_byte_in_a_name_is_a_validation_error_not_a_crash(malmo):
+    from addressbook.services.organizations import organization_save
+
+    malmo.name = "Malmö\x00stad"
+    with pytest.raises(ValidationError) as caught:
+        organization_save(organization=malmo)
+    assert "name" in caught.value.message_dict
+
+
+def test_sub_organization_cannot_be_active_under_an_inactive_parent(malmo):
+    Organization.objects.filter(pk=malmo.pk).update(status=Status.INACTIVE)
+    sub = Organization(
+        type=OrganizationType.SUB_ORGANIZATION, parent=Organization.objects.get(pk=malmo.pk), name="X"
+    )
+    assert "status" in errors_of(sub)

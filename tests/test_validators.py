@@ -87,3 +87,44 @@ def test_ordinary_swedish_text_passes():
 def test_identifier_without_spaces_or_markup(identifier):
     with pytest.raises(ValidationError):
         validators.validate_identifier(identifier)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0203:malmö.se", "0203:xn--malm-8qa.se"),
+        ("0203:ｍａｌｍｏ.se", "0203:malmo.se"),  # full-width letters are the same domain
+    ],
+)
+def test_unicode_domains_are_stored_in_their_ascii_form(typed, stored):
+    assert validators.normalize_participant_identifier(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["٢١٢٠٠٠-١١٢٤", "２１２０００１１２４"])
+def test_organization_number_in_other_digits_is_refused(typed):
+    with pytest.raises(ValidationError):
+        validators.normalize_organization_number(typed)
+
+
+@pytest.mark.parametrize("code", ["١٢٨٠", "12 8"])
+def test_municipality_code_takes_ascii_digits_only(code):
+    with pytest.raises(ValidationError):
+        validators.validate_municipality_code(code)
+
+
+@pytest.mark.parametrize(
+    "identifier", ["sdk:inkorg\u200b:0203:digg.se", "sdk:inkorg\u00a0x", "sdk:\u202einkorg"]
+)
+def test_identifier_with_invisible_characters_is_refused(identifier):
+    with pytest.raises(ValidationError):
+        validators.validate_identifier(identifier)
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "bell\x07"])
+def test_control_characters_are_refused_in_text(text):
+    with pytest.raises(ValidationError):
+        validators.reject_control_characters(text)
+
+
+def test_line_breaks_and_tabs_are_fine_in_text():
+    validators.reject_control_characters("Rad ett\nRad två\tmed tabb")

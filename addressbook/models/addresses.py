@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import constants, validators
 from addressbook.choices import Status
 from addressbook.models.base import (
+    TEXT_VALIDATORS,
     DirectoryRecord,
     UniqueForField,
     description_field,
@@ -38,7 +39,7 @@ class FunctionAddress(DirectoryRecord):
     name = name_field()
     description = description_field()
     keywords = ArrayField(
-        models.CharField(max_length=64, validators=[validators.reject_angle_brackets]),
+        models.CharField(max_length=64, validators=TEXT_VALIDATORS),
         verbose_name=_("search keywords"),
         default=list,
         blank=True,

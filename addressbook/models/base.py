@@ -5,13 +5,18 @@ from __future__ import annotations
 import uuid
 
 import pghistory
+import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
 from addressbook.choices import Status
+
+# Every free-text field: no markup, no control characters (PostgreSQL refuses NUL outright).
+TEXT_VALIDATORS = [validators.reject_angle_brackets, validators.reject_control_characters]
 
 # Fields that change on every save say nothing an auditor needs: keep them out of history.
 HISTORY_EXCLUDED_FIELDS = ["updated_at"]
@@ -29,9 +34,7 @@ def track_changes():
 
 def name_field() -> models.CharField:
     """The required display name every directory record has (≤256, no markup)."""
-    return models.CharField(
-        _("name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
-    )
+    return models.CharField(_("name"), max_length=constants.NAME_MAX_LENGTH, validators=TEXT_VALIDATORS)
 
 
 def description_field() -> models.TextField:
@@ -40,7 +43,7 @@ def description_field() -> models.TextField:
         _("description"),
         max_length=constants.DESCRIPTION_MAX_LENGTH,
         blank=True,
-        validators=[validators.reject_angle_brackets],
+        validators=TEXT_VALIDATORS,
     )
 
 
@@ -72,6 +75,65 @@ class UniqueForField(models.UniqueConstraint):
             super().validate(model, instance, exclude=exclude, using=using)
         except ValidationError as error:
             raise ValidationError({self.field: error}) from None
+
+
+class TreeQuerySet(models.QuerySet):
+    """Queries over a ``parent`` hierarchy (organisations, codes)."""
+
+    def with_descendants(self):
+        """These rows and every row below them, in one recursive query."""
+        roots_sql, params = self.values("id").query.sql_with_params()
+        table = self.model._meta.db_table
+        tree = RawSQL(  # noqa: S611 - only our compiled SQL, table name and a constant go in
+            f"""
+            WITH RECURSIVE tree(id, depth) AS (
+                SELECT id, 0 FROM {table} WHERE id IN ({roots_sql})
+                UNION
+                SELECT child.id, tree.depth + 1 FROM {table} child JOIN tree ON child.parent_id = tree.id
+                WHERE tree.depth < {constants.MAX_TREE_DEPTH}
+            )
+            SELECT id FROM tree
+            """,  # noqa: S608
+            params,
+        )
+        return self.model._default_manager.filter(id__in=tree)
+
+
+def no_parent_cycle_trigger() -> pgtrigger.Trigger:
+    """A trigger that refuses a ``parent`` that would make a row its own ancestor.
+
+    ``clean()`` reports cycles to the user; this refuses them whatever path a write takes
+    (bulk updates, imports, SQL). The advisory lock serialises re-parenting in one table, so
+    two concurrent moves (A under B, B under A) cannot both pass their check.
+    """
+    return pgtrigger.Trigger(
+        name="prevent_parent_cycle",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        condition=pgtrigger.Q(new__parent_id__isnull=False),
+        func=pgtrigger.Func(
+            """
+            IF TG_OP = 'UPDATE' AND OLD.parent_id IS NOT DISTINCT FROM NEW.parent_id THEN
+                RETURN NEW;
+            END IF;
+            PERFORM pg_advisory_xact_lock(hashtext(TG_TABLE_NAME));
+            IF EXISTS (
+                WITH RECURSIVE ancestors(id, parent_id, depth) AS (
+                    SELECT id, parent_id, 1 FROM {meta.db_table} WHERE id = NEW.parent_id
+                    UNION ALL
+                    SELECT row.id, row.parent_id, ancestors.depth + 1
+                    FROM {meta.db_table} row JOIN ancestors ON row.id = ancestors.parent_id
+                    WHERE ancestors.depth <= MAX_DEPTH
+                )
+                SELECT 1 FROM ancestors WHERE id = NEW.id OR depth > MAX_DEPTH
+            ) THEN
+                RAISE EXCEPTION '% % would be its own ancestor', TG_TABLE_NAME, NEW.id
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+            """.replace("MAX_DEPTH", str(constants.MAX_TREE_DEPTH))
+        ),
+    )
 
 
 def text_without_markup(*fields: str) -> models.CheckConstraint:

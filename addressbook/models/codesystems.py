@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
 from addressbook.models.base import (
+    TEXT_VALIDATORS,
     DirectoryRecord,
     TimeStampedModel,
+    TreeQuerySet,
     UniqueForField,
     description_field,
     name_field,
+    no_parent_cycle_trigger,
     text_without_markup,
     track_changes,
     validity_period_constraint,
@@ -31,9 +34,7 @@ class CodeSystem(DirectoryRecord):
         help_text=_("Usually an OID, e.g. 1.2.752.129.2.2.3.1."),
     )
     name = name_field()
-    version = models.CharField(
-        _("version"), max_length=64, blank=True, validators=[validators.reject_angle_brackets]
-    )
+    version = models.CharField(_("version"), max_length=64, blank=True, validators=TEXT_VALIDATORS)
     description = description_field()
     owner = models.ForeignKey(
         to="addressbook.Organization",
@@ -85,7 +86,7 @@ class Code(TimeStampedModel):
         validators=[validators.validate_identifier],
     )
     display_name = models.CharField(
-        _("display name"), max_length=constants.NAME_MAX_LENGTH, validators=[validators.reject_angle_brackets]
+        _("display name"), max_length=constants.NAME_MAX_LENGTH, validators=TEXT_VALIDATORS
     )
     parent = models.ForeignKey(
         to="addressbook.Code",
@@ -98,20 +99,31 @@ class Code(TimeStampedModel):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("code")
         verbose_name_plural = _("codes")
         ordering = ["code_system", "code"]
         constraints = [
-            # Also the default ordering's index.
-            models.UniqueConstraint(
-                fields=["code_system", "code"], name="%(app_label)s_%(class)s_unique_code"
+            # Codes are compared case-insensitively: "PSYKIATRI" is "psykiatri".
+            UniqueForField(
+                "code_system",
+                Lower("code"),
+                field="code",
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("This code already exists in the code system."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="%(app_label)s_%(class)s_not_own_parent"
             ),
             text_without_markup("code", "display_name"),
         ]
+        indexes = [
+            # Default ordering
+            models.Index(fields=["code_system", "code"], name="addressbook_code_order_idx"),
+        ]
+        triggers = [no_parent_cycle_trigger()]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.code})"
@@ -123,7 +135,7 @@ class Code(TimeStampedModel):
         if self.parent.code_system_id != self.code_system_id:
             raise ValidationError({"parent": _("The parent code must belong to the same code system.")})
         node, seen = self.parent, 0
-        while node is not None and seen <= constants.MAX_ORGANIZATION_DEPTH:
+        while node is not None and seen <= constants.MAX_TREE_DEPTH:
             if self.pk is not None and node.pk == self.pk:
                 raise ValidationError(
                     {"parent": _("A code cannot be placed under itself or one of its sub-codes.")}

@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
-import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
 from addressbook.choices import County, OrganizationKind, OrganizationType
 from addressbook.models.base import (
+    TEXT_VALIDATORS,
     DirectoryRecord,
+    TreeQuerySet,
     UniqueForField,
     description_field,
     name_field,
+    no_parent_cycle_trigger,
     text_without_markup,
     track_changes,
     validity_period_constraint,
 )
 
 
-class OrganizationQuerySet(models.QuerySet["Organization"]):
+class OrganizationQuerySet(TreeQuerySet):
     """Filters shared by the admin, the API and exports."""
 
     def participants(self) -> OrganizationQuerySet:
         return self.filter(type=OrganizationType.PARTICIPANT)
-
-    def with_descendants(self) -> OrganizationQuerySet:
-        """These organisations and every sub-organisation below them, in one recursive query."""
-        roots_sql, params = self.values("id").query.sql_with_params()
-        table = self.model._meta.db_table
-        tree = RawSQL(  # noqa: S611 - see the note on the SQL below
-            f"""
-            WITH RECURSIVE tree(id, depth) AS (
-                SELECT id, 0 FROM {table} WHERE id IN ({roots_sql})
-                UNION
-                SELECT o.id, t.depth + 1 FROM {table} o JOIN tree t ON o.parent_id = t.id
-                WHERE t.depth < {constants.MAX_ORGANIZATION_DEPTH}
-            )
-            SELECT id FROM tree
-            """,  # noqa: S608 - only our own compiled SQL and constants are interpolated
-            params,
-        )
-        return self.model.objects.filter(id__in=tree)
 
 
 @track_changes()
@@ -92,7 +76,7 @@ class Organization(DirectoryRecord):
         _("alternate name"),
         max_length=constants.NAME_MAX_LENGTH,
         blank=True,
-        validators=[validators.reject_angle_brackets],
+        validators=TEXT_VALIDATORS,
         help_text=_("Another name people search for, e.g. an abbreviation."),
     )
     description = description_field()
@@ -174,6 +158,33 @@ class Organization(DirectoryRecord):
             models.CheckConstraint(
                 condition=Q(organization_number="") | Q(organization_number__regex=r"^[0-9]{10}$"),
                 name="%(app_label)s_%(class)s_organization_number_digits",
+                violation_error_message=_("Enter an organisation number as NNNNNN-NNNN (10 digits)."),
+            ),
+            # The stored forms, whatever path a write takes (the validators produce them).
+            models.CheckConstraint(
+                condition=Q(participant_identifier="")
+                | (
+                    Q(participant_identifier__regex=r"^[0-9]{4}:[^[:space:]]+$")
+                    & Q(participant_identifier=Lower("participant_identifier"))
+                ),
+                name="%(app_label)s_%(class)s_participant_identifier_form",
+                violation_error_message=_(
+                    "Enter a participant identifier as ICD:value, for example 0203:malmo.se."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(country_code__regex=r"^[A-Z]{2}$"),
+                name="%(app_label)s_%(class)s_country_code_form",
+                violation_error_message=_("ISO 3166-1 alpha-2, e.g. SE."),
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality_code="")
+                | (
+                    Q(municipality_code__regex=r"^[0-9]{4}$")
+                    & (Q(county_code="") | Q(municipality_code__startswith=models.F("county_code")))
+                ),
+                name="%(app_label)s_%(class)s_municipality_in_county",
+                violation_error_message=_("The municipality code does not lie in the county."),
             ),
             text_without_markup("name", "alternate_name", "description"),
             validity_period_constraint(),
@@ -181,30 +192,7 @@ class Organization(DirectoryRecord):
         triggers = [
             # The last line of defence for bulk writes and imports: clean() reports cycles
             # to the user, this refuses them whatever path the write takes.
-            pgtrigger.Trigger(
-                name="prevent_parent_cycle",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                condition=pgtrigger.Q(new__parent_id__isnull=False),
-                func=pgtrigger.Func(
-                    """
-                    IF EXISTS (
-                        WITH RECURSIVE ancestors(id, parent_id, depth) AS (
-                            SELECT id, parent_id, 1 FROM {meta.db_table} WHERE id = NEW.parent_id
-                            UNION ALL
-                            SELECT o.id, o.parent_id, a.depth + 1
-                            FROM {meta.db_table} o JOIN ancestors a ON o.id = a.parent_id
-                            WHERE a.depth <= MAX_DEPTH
-                        )
-                        SELECT 1 FROM ancestors WHERE id = NEW.id OR depth > MAX_DEPTH
-                    ) THEN
-                        RAISE EXCEPTION 'organisation % would be its own ancestor', NEW.id
-                            USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NEW;
-                    """.replace("MAX_DEPTH", str(constants.MAX_ORGANIZATION_DEPTH))
-                ),
-            ),
+            no_parent_cycle_trigger(),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +206,7 @@ class Organization(DirectoryRecord):
         """The parent chain, nearest first (bounded, so a corrupt chain cannot loop forever)."""
         chain: list[Organization] = []
         node = self.parent
-        while node is not None and len(chain) <= constants.MAX_ORGANIZATION_DEPTH:
+        while node is not None and len(chain) <= constants.MAX_TREE_DEPTH:
             chain.append(node)
             node = node.parent
         return chain
@@ -266,6 +254,14 @@ class Organization(DirectoryRecord):
             return
         if self.parent_id is None:
             raise ValidationError({"parent": _("A sub-organisation must have a parent organisation.")})
+        if self.is_active and not self.parent.is_active:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "A sub-organisation cannot be active while its parent organisation is inactive."
+                    )
+                }
+            )
         ancestors = self.ancestors()
         if self.pk is not None and any(a.pk == self.pk for a in ancestors):
             raise ValidationError(
@@ -275,11 +271,11 @@ class Organization(DirectoryRecord):
                     )
                 }
             )
-        if len(ancestors) > constants.MAX_ORGANIZATION_DEPTH:
+        if len(ancestors) > constants.MAX_TREE_DEPTH:
             raise ValidationError(
                 {
                     "parent": _("Sub-organisations can be nested at most %(depth)d levels deep.")
-                    % {"depth": constants.MAX_ORGANIZATION_DEPTH}
+                    % {"depth": constants.MAX_TREE_DEPTH}
                 }
             )
         # A sub-organisation is reached through its participant: it carries the same identifier

@@ -139,7 +139,12 @@ def _domain_host(domain: str, users: list[_Participant]) -> _Participant | None:
 
 
 def place_name(municipality_name: str) -> str:
-    """ "Lunds kommun" → "Lund", "Malmö stad" → "Malmö", "Borås stad" → "Borås"."""
+    """The place a municipality is named after: "Lunds kommun" → "Lund", "Borås stad" → "Borås".
+
+    Region Gotland, the one municipality called "Region …", gives "Gotland".
+    """
+    if municipality_name.startswith("Region "):
+        return municipality_name.removeprefix("Region ")
     base = municipality_name.rsplit(" ", 1)[0]
     if base == "Falu":
         return "Falun"
@@ -214,10 +219,15 @@ def _load_code_system(report: DemoDataReport) -> dict[str, Code]:
 
 
 def _load_participants(participants: list[_Participant], report: DemoDataReport) -> dict[str, Organization]:
-    existing = {o.participant_identifier: o for o in Organization.objects.participants()}
+    """Create missing participants; returns every participant by organisation number.
+
+    Matched on the organisation number, which administrators cannot change by accident, so a
+    participant whose identifier was changed in the admin is still recognised.
+    """
+    existing = {o.organization_number: o for o in Organization.objects.participants()}
     new = []
     for p in participants:
-        if p.participant_identifier in existing:
+        if p.organization_number in existing:
             continue
         organization = Organization(
             type=OrganizationType.PARTICIPANT,
@@ -232,18 +242,18 @@ def _load_participants(participants: list[_Participant], report: DemoDataReport)
         organization.full_clean(validate_constraints=False)
         new.append(organization)
     for organization in Organization.objects.bulk_create(new):
-        existing[organization.participant_identifier] = organization
+        existing[organization.organization_number] = organization
     report.organizations += len(new)
     return existing
 
 
 def _load_units(plans, report: DemoDataReport) -> dict[tuple[int, str], Organization]:
+    # Matched on parent and name only: an administrator may have edited the description.
     existing = {
-        (o.parent_id, o.name): o
-        for o in Organization.objects.filter(type=OrganizationType.SUB_ORGANIZATION, description=DEMO_NOTE)
+        (o.parent_id, o.name): o for o in Organization.objects.filter(type=OrganizationType.SUB_ORGANIZATION)
     }
     new = []
-    for organization, addresses in plans:
+    for organization, _reference_identifier, addresses in plans:
         for unit in sorted({a.unit for a in addresses if a.unit}):
             if (organization.pk, unit) in existing:
                 continue
@@ -267,9 +277,10 @@ def _load_units(plans, report: DemoDataReport) -> dict[tuple[int, str], Organiza
 def _load_addresses(plans, units, codes: dict[str, Code], report: DemoDataReport) -> None:
     existing = {i.lower() for i in FunctionAddress.objects.values_list("identifier", flat=True)}
     new: list[tuple[FunctionAddress, list[str]]] = []
-    for organization, addresses in plans:
+    for organization, reference_identifier, addresses in plans:
         for planned in addresses:
-            identifier = f"sdk:{planned.slug}:{organization.participant_identifier}"
+            # From the reference identifier, so a participant re-identified later keeps its addresses.
+            identifier = f"sdk:{planned.slug}:{reference_identifier}"
             if identifier.lower() in existing:
                 continue
             address = FunctionAddress(
@@ -299,14 +310,15 @@ def demo_data_load() -> DemoDataReport:
     participants = read_reference_organizations()
     places_by_county: dict[str, list[str]] = {}
     for p in participants:
-        if p.kind == OrganizationKind.MUNICIPALITY:
+        if p.municipality_code:  # Region Gotland too: it is also a municipality
             places_by_county.setdefault(p.county_code, []).append(place_name(p.name))
     with transaction.atomic(), history_context(channel=HistoryChannel.SYSTEM, source="load_demo"):
         codes = _load_code_system(report)
         organizations = _load_participants(participants, report)
         plans = [
             (
-                organizations[p.participant_identifier],
+                organizations[p.organization_number],
+                p.participant_identifier,
                 _addresses_for(p, places_by_county.get(p.county_code, [])),
             )
             for p in participants

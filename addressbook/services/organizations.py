@@ -1,47 +1,31 @@
-"""Writes to organisations: create/update with validation, and (de)activation of whole trees."""
+"""Writes to organisations: create and update with validation, keeping the sub-tree consistent."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.db.models.functions import Now
 
-from addressbook.choices import OrganizationType, Status
-from addressbook.models import FunctionAddress, Organization
+from addressbook.choices import OrganizationType
+from addressbook.models import Organization
+from addressbook.services.lifecycle import organizations_deactivate
 
 
 @transaction.atomic
 def organization_save(*, organization: Organization) -> Organization:
-    """Validate and save an organisation; a participant's new identifier reaches its sub-tree."""
+    """Validate and save an organisation.
+
+    A participant's new identifier reaches its whole sub-tree (sub-organisations are routed
+    through it), and an organisation set inactive takes its sub-tree and addresses with it.
+    """
     organization.full_clean()
     organization.save()
+    this = Organization.objects.filter(pk=organization.pk)
     if organization.type == OrganizationType.PARTICIPANT:
-        # Sub-organisations are routed through their participant's identifier.
         (
-            Organization.objects.filter(pk=organization.pk)
-            .with_descendants()
-            .exclude(pk=organization.pk)
+            this.with_descendants()
             .exclude(participant_identifier=organization.participant_identifier)
             .update(participant_identifier=organization.participant_identifier, updated_at=Now())
         )
+    if not organization.is_active:
+        organizations_deactivate(organizations=this)
     return organization
-
-
-@transaction.atomic
-def organizations_deactivate(*, organizations: QuerySet[Organization]) -> int:
-    """Deactivate organisations with their sub-organisations and function addresses.
-
-    Nothing is deleted: a message service must still be able to tell "inactive" from
-    "never existed". Returns the number of organisations that changed.
-    """
-    tree = organizations.with_descendants()
-    FunctionAddress.objects.filter(organization__in=tree, status=Status.ACTIVE).update(
-        status=Status.INACTIVE, updated_at=Now()
-    )
-    return tree.filter(status=Status.ACTIVE).update(status=Status.INACTIVE, updated_at=Now())
-
-
-@transaction.atomic
-def organizations_activate(*, organizations: QuerySet[Organization]) -> int:
-    """Activate the given organisations (not their sub-trees: those are reactivated one by one)."""
-    return organizations.filter(status=Status.INACTIVE).update(status=Status.ACTIVE, updated_at=Now())
