@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.contrib import admin, messages
@@ -39,7 +40,7 @@ admin.site.site_url = None  # the admin is the site: no "View site" link
 STATUS_FIELDSET = (_("Status"), {"fields": ("status", "valid_from", "valid_to")})
 RECORD_FIELDSET = (
     _("Record details"),
-    {"fields": ("uuid", "created_at", "updated_at"), "classes": ("collapse",)},
+    {"fields": ("id", "created_at", "updated_at"), "classes": ("collapse",)},
 )
 
 
@@ -130,7 +131,7 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
     search_fields = ("name", "alternate_name", "participant_identifier", "organization_number")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
-    readonly_fields = ("function_addresses_link", "uuid", "created_at", "updated_at")
+    readonly_fields = ("function_addresses_link", "id", "created_at", "updated_at")
     show_full_result_count = False
     list_per_page = 50
     form = OrganizationForm
@@ -238,9 +239,11 @@ class CodeFilter(admin.SimpleListFilter):
         return [(str(code.pk), str(code)) for code in codes]
 
     def queryset(self, request, queryset):
-        if not self.value() or not self.value().isdigit():
+        try:
+            code_id = uuid.UUID(self.value() or "")
+        except ValueError:  # no filter chosen, or a hand-edited URL
             return queryset
-        codes = Code.objects.filter(pk=int(self.value())).with_descendants()
+        codes = Code.objects.filter(pk=code_id).with_descendants()
         return queryset.filter(classifications__code__in=codes).distinct()
 
 
@@ -258,7 +261,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
     search_fields = ("identifier", "name", "description", "keywords", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
-    readonly_fields = ("uuid", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at")
     show_full_result_count = False
     list_per_page = 50
     inlines = (ClassificationInline,)
@@ -329,7 +332,7 @@ class CodeSystemAdmin(AuditHistoryMixin, DirectoryAdmin):
     search_fields = ("name", "identifier", "description")
     list_select_related = ("owner",)
     autocomplete_fields = ("owner",)
-    readonly_fields = ("uuid", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at")
     inlines = (CodeInline,)
 
 

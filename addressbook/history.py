@@ -72,7 +72,7 @@ class HistoryEntry:
 
 
 # Snapshot columns that say nothing to a person reading the history of a record.
-_HIDDEN_COLUMNS = {"id", "uuid", "created_at"}
+_HIDDEN_COLUMNS = {"id", "created_at"}
 
 
 class _ValueRenderer:

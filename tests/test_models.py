@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import time
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -250,3 +252,19 @@ def test_sub_organization_cannot_be_active_under_an_inactive_parent(malmo):
         type=OrganizationType.SUB_ORGANIZATION, parent=Organization.objects.get(pk=malmo.pk), name="X"
     )
     assert "status" in errors_of(sub)
+
+
+def test_public_ids_are_time_ordered_uuids():
+    from addressbook.models.base import time_ordered_uuid
+
+    first, later = time_ordered_uuid(), None
+    time.sleep(0.002)
+    later = time_ordered_uuid()
+    assert (first.version, first.variant) == (7, uuid.RFC_4122)
+    assert first < later
+    assert abs((first.int >> 80) - time.time_ns() // 1_000_000) < 5_000
+
+
+def test_records_are_published_under_their_uuid(malmo, malmo_address, psychiatry_codes):
+    for record in (malmo, malmo_address, *psychiatry_codes, psychiatry_codes[0].code_system):
+        assert isinstance(record.pk, uuid.UUID)

@@ -5,7 +5,6 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import pgtrigger.compiler
 import pgtrigger.migrations
-import uuid
 from django.db import migrations, models
 
 
@@ -21,10 +20,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CodeSystem',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -42,10 +40,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='FunctionAddress',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -63,9 +60,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Code',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
                 ('code', models.CharField(max_length=64, validators=[addressbook.validators.validate_identifier], verbose_name='code')),
                 ('display_name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='display name')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
@@ -84,8 +81,8 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, serialize=False, verbose_name='id')),
                 ('code', models.CharField(max_length=64, validators=[addressbook.validators.validate_identifier], verbose_name='code')),
                 ('display_name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='display name')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
@@ -134,10 +131,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Organization',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -165,9 +161,8 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -194,9 +189,8 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -223,9 +217,8 @@ class Migration(migrations.Migration):
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='public id')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, serialize=False, verbose_name='id')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
@@ -341,15 +334,15 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='organization',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."type", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='5ebf805b0646be7fc0b10b84779fef464b0cd9a5', operation='INSERT', pgid='pgtrigger_insert_insert_24603', table='addressbook_organization', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."type", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='2fd20f37456ba580da414cd82a9fbec3b868a30f', operation='INSERT', pgid='pgtrigger_insert_insert_24603', table='addressbook_organization', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='organization',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."alternate_name" IS DISTINCT FROM (NEW."alternate_name") OR OLD."country_code" IS DISTINCT FROM (NEW."country_code") OR OLD."county_code" IS DISTINCT FROM (NEW."county_code") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."municipality_code" IS DISTINCT FROM (NEW."municipality_code") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_number" IS DISTINCT FROM (NEW."organization_number") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."participant_identifier" IS DISTINCT FROM (NEW."participant_identifier") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."type", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='539e5cede954415ee32ed50b220eb636614709f2', operation='UPDATE', pgid='pgtrigger_update_update_f4e13', table='addressbook_organization', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."alternate_name" IS DISTINCT FROM (NEW."alternate_name") OR OLD."country_code" IS DISTINCT FROM (NEW."country_code") OR OLD."county_code" IS DISTINCT FROM (NEW."county_code") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."municipality_code" IS DISTINCT FROM (NEW."municipality_code") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_number" IS DISTINCT FROM (NEW."organization_number") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."participant_identifier" IS DISTINCT FROM (NEW."participant_identifier") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."type", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='2e5b44beeab58359f7b336a1027b496254037944', operation='UPDATE', pgid='pgtrigger_update_update_f4e13', table='addressbook_organization', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='organization',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "uuid", "valid_from", "valid_to") VALUES (OLD."alternate_name", OLD."country_code", OLD."county_code", OLD."created_at", OLD."description", OLD."id", OLD."kind", OLD."municipality_code", OLD."name", OLD."organization_number", OLD."parent_id", OLD."participant_identifier", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."type", OLD."uuid", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='08797617d875c2bd942f0386e36ada8be786edad', operation='DELETE', pgid='pgtrigger_delete_delete_37c99', table='addressbook_organization', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "valid_from", "valid_to") VALUES (OLD."alternate_name", OLD."country_code", OLD."county_code", OLD."created_at", OLD."description", OLD."id", OLD."kind", OLD."municipality_code", OLD."name", OLD."organization_number", OLD."parent_id", OLD."participant_identifier", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."type", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='b4a6bb293f32d0472e50fce3aed27dde5630d14c', operation='DELETE', pgid='pgtrigger_delete_delete_37c99', table='addressbook_organization', when='AFTER')),
         ),
         migrations.AddIndex(
             model_name='functionaddress',
@@ -369,15 +362,15 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='133507bb43f4383a63841e0a76fd8d64366f123b', operation='INSERT', pgid='pgtrigger_insert_insert_1f4ee', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='e96ee2ecf90534fe6c1040aab316a8d32effa862', operation='INSERT', pgid='pgtrigger_insert_insert_1f4ee', table='addressbook_functionaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='208ea9516b239ff53f28372c38132bfafd448cd6', operation='UPDATE', pgid='pgtrigger_update_update_ed1ed', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='2e4bc9067ccc2da41d122587a39d574de943bf08', operation='UPDATE', pgid='pgtrigger_update_update_ed1ed', table='addressbook_functionaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."keywords", OLD."name", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."uuid", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='ea084fbf51af47e4a3a36b0f1fd190e6c22e223c', operation='DELETE', pgid='pgtrigger_delete_delete_4f81a', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."keywords", OLD."name", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='7730addf490f10d7e0cf1b8c9e5b5d6966f81b2a', operation='DELETE', pgid='pgtrigger_delete_delete_4f81a', table='addressbook_functionaddress', when='AFTER')),
         ),
         migrations.AddIndex(
             model_name='codesystem',
@@ -397,14 +390,14 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='codesystem',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='446149b43798f934fc28e27c6d3f0df766f7499e', operation='INSERT', pgid='pgtrigger_insert_insert_0cda9', table='addressbook_codesystem', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='7fec7f1be8db71c2242d44582fae9de652ba4b8d', operation='INSERT', pgid='pgtrigger_insert_insert_0cda9', table='addressbook_codesystem', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='codesystem',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."uuid" IS DISTINCT FROM (NEW."uuid") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."uuid", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='027cda732f60ea20d60509ad0f152c53482ae206', operation='UPDATE', pgid='pgtrigger_update_update_ec3e7', table='addressbook_codesystem', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to", "version") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."name", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to", NEW."version"); RETURN NULL;', hash='07627ffdaa7e215c535715641b2842d0add4473b', operation='UPDATE', pgid='pgtrigger_update_update_ec3e7', table='addressbook_codesystem', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='codesystem',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "uuid", "valid_from", "valid_to", "version") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."name", OLD."owner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."uuid", OLD."valid_from", OLD."valid_to", OLD."version"); RETURN NULL;', hash='a9c269d16c88041c962fc8ff836cddbf4188b4cf', operation='DELETE', pgid='pgtrigger_delete_delete_18a47', table='addressbook_codesystem', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codesystemevent" ("created_at", "description", "id", "identifier", "name", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to", "version") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."name", OLD."owner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."valid_from", OLD."valid_to", OLD."version"); RETURN NULL;', hash='eb4c91856ec3dc44f8a5fea3ac76c6c41056107c', operation='DELETE', pgid='pgtrigger_delete_delete_18a47', table='addressbook_codesystem', when='AFTER')),
         ),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 
 import pghistory
@@ -148,6 +150,24 @@ def text_without_markup(*fields: str) -> models.CheckConstraint:
     )
 
 
+def time_ordered_uuid() -> uuid.UUID:
+    """A random UUID whose first 48 bits are the creation time in milliseconds (UUIDv7 layout).
+
+    Public ids are UUIDs, so they reveal nothing about how many records exist; being ordered by
+    creation time keeps the primary-key index compact and gives a stable paging order in
+    which new records come last.
+    """
+    value = (time.time_ns() // 1_000_000) << 80 | secrets.randbits(80)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    return uuid.UUID(int=value)
+
+
+def public_id_field() -> models.UUIDField:
+    """The primary key of every published record: the ``id`` of the API's resources."""
+    return models.UUIDField(_("id"), primary_key=True, default=time_ordered_uuid, editable=False)
+
+
 class TimeStampedModel(models.Model):
     """Creation and last-change times; ``updated_at`` drives incremental sync."""
 
@@ -165,8 +185,7 @@ class DirectoryRecord(TimeStampedModel):
     "inactive" from "never existed".
     """
 
-    # The id the API publishes; the integer pk stays internal and is never typed by a user.
-    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    id = public_id_field()
     status = models.CharField(
         _("status"),
         max_length=8,

@@ -17,6 +17,7 @@ from addressbook.models.base import (
     description_field,
     name_field,
     no_parent_cycle_trigger,
+    public_id_field,
     text_without_markup,
     track_changes,
     validity_period_constraint,
@@ -74,6 +75,7 @@ class CodeSystem(DirectoryRecord):
 class Code(TimeStampedModel):
     """One code of a code system, optionally under a parent code of the same system."""
 
+    id = public_id_field()
     code_system = models.ForeignKey(
         to="addressbook.CodeSystem",
         verbose_name=_("code system"),
