@@ -1,7 +1,17 @@
 """The address book's data model (Digg's information specification for the SDK address book)."""
 
 from addressbook.models.addresses import FunctionAddress, FunctionAddressCode
+from addressbook.models.api_clients import ApiClient
+from addressbook.models.changes import Change
 from addressbook.models.codesystems import Code, CodeSystem
 from addressbook.models.organizations import Organization
 
-__all__ = ["Code", "CodeSystem", "FunctionAddress", "FunctionAddressCode", "Organization"]
+__all__ = [
+    "ApiClient",
+    "Change",
+    "Code",
+    "CodeSystem",
+    "FunctionAddress",
+    "FunctionAddressCode",
+    "Organization",
+]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import constants, validators
 from addressbook.choices import Status
 from addressbook.models.base import (
+    DERIVED_FIELDS,
     TEXT_VALIDATORS,
     DirectoryRecord,
     UniqueForField,
@@ -20,6 +21,13 @@ from addressbook.models.base import (
     text_without_markup,
     track_changes,
     validity_period_constraint,
+)
+from addressbook.models.changes import ResourceType, change_feed_triggers, classification_change_trigger
+from addressbook.models.search import (
+    address_search_trigger,
+    classification_search_trigger,
+    search_document_field,
+    search_document_index,
 )
 
 
@@ -60,6 +68,8 @@ class FunctionAddress(DirectoryRecord):
         blank=True,
     )
 
+    search_document = search_document_field()
+
     class Meta:
         verbose_name = _("function address")
         verbose_name_plural = _("function addresses")
@@ -67,6 +77,7 @@ class FunctionAddress(DirectoryRecord):
         indexes = [
             # Default ordering
             models.Index(fields=["name", "id"], name="addressbook_address_name_idx"),
+            search_document_index("addressbook_address_search_idx"),
         ]
         constraints = [
             # Identifiers are compared case-insensitively: one address per identifier, however typed.
@@ -78,6 +89,12 @@ class FunctionAddress(DirectoryRecord):
             ),
             text_without_markup("identifier", "name", "description"),
             validity_period_constraint(),
+        ]
+        triggers = [
+            address_search_trigger(),
+            *change_feed_triggers(
+                ResourceType.ADDRESSES, active="ROW.status = 'active'", derived_fields=DERIVED_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +138,7 @@ class FunctionAddressCode(models.Model):
                 fields=["function_address", "code"], name="%(app_label)s_%(class)s_unique_classification"
             ),
         ]
+        triggers = [classification_search_trigger(), classification_change_trigger()]
 
     def __str__(self) -> str:
         return f"{self.function_address_id} → {self.code_id}"

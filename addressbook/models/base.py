@@ -20,18 +20,24 @@ from addressbook.choices import Status
 # Every free-text field: no markup, no control characters (PostgreSQL refuses NUL outright).
 TEXT_VALIDATORS = [validators.reject_angle_brackets, validators.reject_control_characters]
 
-# Fields that change on every save say nothing an auditor needs: keep them out of history.
-HISTORY_EXCLUDED_FIELDS = ["updated_at"]
+# Derived columns (a timestamp that changes on every save, the search document) say nothing
+# an auditor or a syncing client needs: kept out of history and out of the change feed.
+DERIVED_FIELDS = ("updated_at", "search_document")
 
 
 def track_changes():
     """Record every insert, update and delete of the model in the audit history (by trigger)."""
-    return pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        exclude=HISTORY_EXCLUDED_FIELDS,
-    )
+
+    def decorate(model: type[models.Model]) -> type[models.Model]:
+        names = {field.name for field in model._meta.local_fields}
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(),
+            pghistory.DeleteEvent(),
+            exclude=[name for name in DERIVED_FIELDS if name in names],
+        )(model)
+
+    return decorate
 
 
 def name_field() -> models.CharField:

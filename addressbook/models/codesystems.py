@@ -22,6 +22,8 @@ from addressbook.models.base import (
     track_changes,
     validity_period_constraint,
 )
+from addressbook.models.changes import ResourceType, change_feed_triggers
+from addressbook.models.search import code_search_trigger
 
 
 @track_changes()
@@ -66,6 +68,7 @@ class CodeSystem(DirectoryRecord):
             text_without_markup("identifier", "name", "version", "description"),
             validity_period_constraint(),
         ]
+        triggers = [*change_feed_triggers(ResourceType.CODESYSTEMS, active="ROW.status = 'active'")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}".strip()
@@ -125,7 +128,11 @@ class Code(TimeStampedModel):
             # Default ordering
             models.Index(fields=["code_system", "code"], name="addressbook_code_order_idx"),
         ]
-        triggers = [no_parent_cycle_trigger()]
+        triggers = [
+            no_parent_cycle_trigger(),
+            code_search_trigger(),
+            *change_feed_triggers(ResourceType.CODES, active="ROW.active"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.code})"

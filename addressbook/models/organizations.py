@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import constants, validators
 from addressbook.choices import County, OrganizationKind, OrganizationType
 from addressbook.models.base import (
+    DERIVED_FIELDS,
     TEXT_VALIDATORS,
     DirectoryRecord,
     TreeQuerySet,
@@ -21,6 +22,12 @@ from addressbook.models.base import (
     text_without_markup,
     track_changes,
     validity_period_constraint,
+)
+from addressbook.models.changes import ResourceType, change_feed_triggers
+from addressbook.models.search import (
+    organization_search_triggers,
+    search_document_field,
+    search_document_index,
 )
 
 
@@ -112,6 +119,8 @@ class Organization(DirectoryRecord):
         help_text=_("Statistics Sweden (SCB) county code."),
     )
 
+    search_document = search_document_field()
+
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -121,6 +130,7 @@ class Organization(DirectoryRecord):
         indexes = [
             # Default ordering (admin changelist, API listing)
             models.Index(fields=["name", "id"], name="addressbook_org_name_idx"),
+            search_document_index("addressbook_org_search_idx"),
         ]
         constraints = [
             UniqueForField(
@@ -193,6 +203,10 @@ class Organization(DirectoryRecord):
             # The last line of defence for bulk writes and imports: clean() reports cycles
             # to the user, this refuses them whatever path the write takes.
             no_parent_cycle_trigger(),
+            *organization_search_triggers(),
+            *change_feed_triggers(
+                ResourceType.ORGANIZATIONS, active="ROW.status = 'active'", derived_fields=DERIVED_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:

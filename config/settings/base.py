@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "pgtrigger",
     "pghistory",
+    "rest_framework",
+    "rest_framework_json_api",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every GET, 304 for If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +163,72 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# ------------------------------------------------------------------------------
+# Cache: Redis in production (rate limits shared by every web process), memory otherwise
+# ------------------------------------------------------------------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+    if env.str("REDIS_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# ------------------------------------------------------------------------------
+# Lookup API (JSON:API, https://jsonapi.org) — https://django-rest-framework-json-api.readthedocs.io
+# ------------------------------------------------------------------------------
+API_REQUIRE_TOKEN = env.bool("API_REQUIRE_TOKEN", default=False)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+API_MAX_CHANGES_PAGE_SIZE = env.int("API_MAX_CHANGES_PAGE_SIZE", default=1000)
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "addressbook.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "addressbook.api.pagination.DirectoryPagination",
+    "DEFAULT_PARSER_CLASSES": ("rest_framework_json_api.parsers.JSONParser",),
+    "DEFAULT_RENDERER_CLASSES": ("rest_framework_json_api.renderers.JSONRenderer",),
+    "DEFAULT_METADATA_CLASS": "rest_framework_json_api.metadata.JSONAPIMetadata",
+    "DEFAULT_FILTER_BACKENDS": (
+        "addressbook.api.query.StrictQueryParameters",
+        "rest_framework_json_api.django_filters.DjangoFilterBackend",
+        "addressbook.api.query.SortFilter",
+    ),
+    "DEFAULT_AUTHENTICATION_CLASSES": ("addressbook.api.access.ApiTokenAuthentication",),
+    "DEFAULT_PERMISSION_CLASSES": ("addressbook.api.access.ReadAccess",),
+    "DEFAULT_THROTTLE_CLASSES": (
+        "addressbook.api.access.ClientRateThrottle",
+        "addressbook.api.access.AnonymousRateThrottle",
+    ),
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env.str("API_CLIENT_RATE", default="6000/min"),
+        "anonymous": env.str("API_ANONYMOUS_RATE", default="600/min"),
+    },
+    # Throttle by the client's address as the proxy saw it (the last NUM_PROXIES hops).
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0) if env.str("API_NUM_PROXIES", default="") else None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "addressbook.api.schema.JsonApiSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "vnd.api+json",
+    "TEST_REQUEST_RENDERER_CLASSES": ("rest_framework_json_api.renderers.JSONRenderer",),
+}
+JSON_API_FORMAT_FIELD_NAMES = "camelize"
+JSON_API_UNIFORM_EXCEPTIONS = True
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SDK address book API",
+    "DESCRIPTION": (
+        "Lookups for message services in Säker digital kommunikation: organisations, function "
+        "addresses and code systems as JSON:API, a change feed for synchronisation and the "
+        "recipient check. Anonymous reads are allowed unless the server requires a token "
+        "(Authorization: Bearer <token>)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "addressbook.api.schema.camelize_filter_parameters",
+    ],
+}
 
 # ------------------------------------------------------------------------------
 # Celery: Redis in production; with no REDIS_URL a broker that needs no server

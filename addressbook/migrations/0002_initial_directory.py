@@ -1,7 +1,9 @@
 import addressbook.models.base
 import addressbook.validators
 import django.contrib.postgres.fields
+import django.contrib.postgres.indexes
 import django.db.models.deletion
+import django.db.models.functions.datetime
 import django.db.models.functions.text
 import pgtrigger.compiler
 import pgtrigger.migrations
@@ -13,6 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('addressbook', '0001_postgres_extensions'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -50,11 +53,29 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='name')),
                 ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='description')),
                 ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
+                ('search_document', models.TextField(blank=True, default='', editable=False, verbose_name='search document')),
             ],
             options={
                 'verbose_name': 'function address',
                 'verbose_name_plural': 'function addresses',
                 'ordering': ['name', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Change',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sequence', models.BigIntegerField(editable=False, null=True, unique=True, verbose_name='sequence number')),
+                ('resource_type', models.CharField(choices=[('organizations', 'organisations'), ('addresses', 'function addresses'), ('codesystems', 'code systems'), ('codes', 'codes')], max_length=16, verbose_name='resource type')),
+                ('resource_id', models.UUIDField(verbose_name='resource id')),
+                ('action', models.CharField(choices=[('created', 'created'), ('updated', 'updated'), ('deactivated', 'deactivated'), ('deleted', 'deleted')], max_length=16, verbose_name='action')),
+                ('changed_at', models.DateTimeField(default=django.db.models.functions.datetime.Now, verbose_name='changed')),
+            ],
+            options={
+                'verbose_name': 'change',
+                'verbose_name_plural': 'changes',
+                'ordering': ['sequence'],
+                'indexes': [models.Index(condition=models.Q(('sequence__isnull', True)), fields=['id'], name='addressbook_change_pending')],
             },
         ),
         migrations.CreateModel(
@@ -147,6 +168,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region'), ('agency', 'Government agency'), ('private_care_provider', 'Private care provider'), ('other', 'Other')], default='other', help_text="Municipality, region, agency …; sub-organisations take their participant organisation's category.", max_length=32, verbose_name='category')),
                 ('municipality_code', models.CharField(blank=True, help_text='Statistics Sweden (SCB) municipality code, four digits, e.g. 1280 for Malmö.', max_length=4, validators=[addressbook.validators.validate_municipality_code], verbose_name='municipality code')),
                 ('county_code', models.CharField(blank=True, choices=[('01', 'Stockholms län'), ('03', 'Uppsala län'), ('04', 'Södermanlands län'), ('05', 'Östergötlands län'), ('06', 'Jönköpings län'), ('07', 'Kronobergs län'), ('08', 'Kalmar län'), ('09', 'Gotlands län'), ('10', 'Blekinge län'), ('12', 'Skåne län'), ('13', 'Hallands län'), ('14', 'Västra Götalands län'), ('17', 'Värmlands län'), ('18', 'Örebro län'), ('19', 'Västmanlands län'), ('20', 'Dalarnas län'), ('21', 'Gävleborgs län'), ('22', 'Västernorrlands län'), ('23', 'Jämtlands län'), ('24', 'Västerbottens län'), ('25', 'Norrbottens län')], help_text='Statistics Sweden (SCB) county code.', max_length=2, verbose_name='county')),
+                ('search_document', models.TextField(blank=True, default='', editable=False, verbose_name='search document')),
                 ('parent', models.ForeignKey(blank=True, help_text='Required for sub-organisations; left empty for participant organisations.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_organizations', to='addressbook.organization', verbose_name='parent organisation')),
             ],
             options={
@@ -212,6 +234,28 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, help_text='The organisation that maintains the code system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='code_systems', to='addressbook.organization', verbose_name='owner'),
         ),
         migrations.CreateModel(
+            name='ApiClient',
+            fields=[
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
+                ('name', models.CharField(max_length=256, unique=True, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='name')),
+                ('contact', models.CharField(blank=True, help_text='Who to call about it.', max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='contact')),
+                ('token_prefix', models.CharField(editable=False, help_text='Tells tokens apart.', max_length=8, verbose_name='token prefix')),
+                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
+                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked')),
+                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used')),
+                ('throttle_rate', models.CharField(blank=True, help_text='Requests per period, e.g. 6000/min; empty for the default.', max_length=32, verbose_name='rate limit')),
+                ('organization', models.ForeignKey(blank=True, help_text='The organisation that runs the client, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='api_clients', to='addressbook.organization', verbose_name='organisation')),
+            ],
+            options={
+                'verbose_name': 'API client',
+                'verbose_name_plural': 'API clients',
+                'ordering': ['name'],
+            },
+        ),
+        migrations.CreateModel(
             name='OrganizationEvent',
             fields=[
                 ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
@@ -262,6 +306,22 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='search_document_cascade', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."display_name" IS DISTINCT FROM (NEW."display_name") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id"))', func='\n            UPDATE addressbook_functionaddress SET search_document = NULL\n            WHERE id IN (\n                SELECT fc.function_address_id FROM addressbook_functionaddresscode fc\n                JOIN addressbook_code c ON c.id = fc.code_id\n                WHERE c.id = NEW.id OR c.parent_id = NEW.id\n            );\n            RETURN NULL;\n        ', hash='f6c6ee9293e9279166b3689507327286cce644ef', operation='UPDATE', pgid='pgtrigger_search_document_cascade_4162e', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codes', NEW.id, 'created', now());\n            RETURN NULL;\n        ", hash='8df55cec0d43a3178adc0ca93894eadd42f323b7', operation='INSERT', pgid='pgtrigger_change_feed_insert_0f44c', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."active" IS DISTINCT FROM (NEW."active") OR OLD."code" IS DISTINCT FROM (NEW."code") OR OLD."code_system_id" IS DISTINCT FROM (NEW."code_system_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."display_name" IS DISTINCT FROM (NEW."display_name") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id"))', func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codes', NEW.id, CASE WHEN (OLD.active) AND NOT (NEW.active) THEN 'deactivated' ELSE 'updated' END, now());\n            RETURN NULL;\n        ", hash='e41fa5cc41910e350b2e1ea173f5ec32e6643cd2', operation='UPDATE', pgid='pgtrigger_change_feed_update_f3004', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codes', OLD.id, 'deleted', now());\n            RETURN NULL;\n        ", hash='a40d25c2b02d2897726e66c3ab4106c98f61ce14', operation='DELETE', pgid='pgtrigger_change_feed_delete_4b0a7', table='addressbook_code', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='code',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_codeevent" ("active", "code", "code_system_id", "created_at", "display_name", "id", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."code", NEW."code_system_id", NEW."created_at", NEW."display_name", NEW."id", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='809dbb65a9a7745717db1247f3d83e85a76d25eb', operation='INSERT', pgid='pgtrigger_insert_insert_2d2ed', table='addressbook_code', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
@@ -278,6 +338,14 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddresscode',
+            trigger=pgtrigger.compiler.Trigger(name='search_document_refresh', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            UPDATE addressbook_functionaddress SET search_document = NULL\n            WHERE id = CASE WHEN TG_OP = 'DELETE'\n                THEN OLD.function_address_id ELSE NEW.function_address_id END;\n            RETURN NULL;\n        ", hash='bfb7cc6c843e25bf5f314f75368460d8296aaf7f', operation='INSERT OR DELETE', pgid='pgtrigger_search_document_refresh_73aee', table='addressbook_functionaddresscode', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddresscode',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES (\n                'addresses',\n                CASE WHEN TG_OP = 'DELETE' THEN OLD.function_address_id ELSE NEW.function_address_id END,\n                'updated',\n                now()\n            );\n            RETURN NULL;\n        ", hash='45a9990dc7bf94d9cc3a80bd7aa8ba057db80f80', operation='INSERT OR DELETE', pgid='pgtrigger_change_feed_ee411', table='addressbook_functionaddresscode', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddresscode',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddresscodeevent" ("code_id", "function_address_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code_id", NEW."function_address_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='7e8799f11c6c08bb1ee87ccdad54be3f82e1327a', operation='INSERT', pgid='pgtrigger_insert_insert_d1e7a', table='addressbook_functionaddresscode', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
@@ -287,6 +355,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='organization',
             index=models.Index(fields=['name', 'id'], name='addressbook_org_name_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='organization',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_document'], name='addressbook_org_search_idx', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddConstraint(
             model_name='organization',
@@ -334,6 +406,26 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='search_document', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n                NEW.search_document := lower(unaccent(concat_ws(' ',\n                    NEW.name, NEW.alternate_name, NEW.participant_identifier, NEW.description,\n                    (\n        WITH RECURSIVE up(id, parent_id, name, alternate_name, depth) AS (\n            SELECT id, parent_id, name, alternate_name, 1 FROM addressbook_organization WHERE id = NEW.parent_id\n            UNION ALL\n            SELECT o.id, o.parent_id, o.name, o.alternate_name, up.depth + 1\n            FROM addressbook_organization o JOIN up ON o.id = up.parent_id\n            WHERE up.depth < 32\n        )\n        SELECT string_agg(concat_ws(' ', name, alternate_name), ' ') FROM up\n    )\n                )));\n                RETURN NEW;\n            ", hash='48dc94119578cde1821a2f9e575cd5c49d98b1f5', operation='INSERT OR UPDATE', pgid='pgtrigger_search_document_71097', table='addressbook_organization', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='search_document_cascade', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."alternate_name" IS DISTINCT FROM (NEW."alternate_name") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id"))', func='\n                -- Setting the document to NULL makes the BEFORE trigger compute it again.\n                WITH RECURSIVE below(id, depth) AS (\n                    SELECT id, 1 FROM addressbook_organization WHERE parent_id = NEW.id\n                    UNION\n                    SELECT o.id, below.depth + 1\n                    FROM addressbook_organization o JOIN below ON o.parent_id = below.id\n                    WHERE below.depth < 32\n                )\n                UPDATE addressbook_organization SET search_document = NULL WHERE id IN (SELECT id FROM below);\n                WITH RECURSIVE tree(id, depth) AS (\n                    SELECT NEW.id, 0\n                    UNION\n                    SELECT o.id, tree.depth + 1 FROM addressbook_organization o JOIN tree ON o.parent_id = tree.id\n                    WHERE tree.depth < 32\n                )\n                UPDATE addressbook_functionaddress SET search_document = NULL\n                WHERE organization_id IN (SELECT id FROM tree);\n                RETURN NULL;\n            ', hash='3f200369bc28c832a7426db08258b3750550bff1', operation='UPDATE', pgid='pgtrigger_search_document_cascade_4c88a', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('organizations', NEW.id, 'created', now());\n            RETURN NULL;\n        ", hash='cb53d28facb7a4ceffa638b5f748250ca43728a5', operation='INSERT', pgid='pgtrigger_change_feed_insert_3b4d3', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."alternate_name" IS DISTINCT FROM (NEW."alternate_name") OR OLD."country_code" IS DISTINCT FROM (NEW."country_code") OR OLD."county_code" IS DISTINCT FROM (NEW."county_code") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."municipality_code" IS DISTINCT FROM (NEW."municipality_code") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_number" IS DISTINCT FROM (NEW."organization_number") OR OLD."parent_id" IS DISTINCT FROM (NEW."parent_id") OR OLD."participant_identifier" IS DISTINCT FROM (NEW."participant_identifier") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('organizations', NEW.id, CASE WHEN (OLD.status = 'active') AND NOT (NEW.status = 'active') THEN 'deactivated' ELSE 'updated' END, now());\n            RETURN NULL;\n        ", hash='72265a59407f45de9efd31935b6e2dac49310485', operation='UPDATE', pgid='pgtrigger_change_feed_update_63e90', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('organizations', OLD.id, 'deleted', now());\n            RETURN NULL;\n        ", hash='e13bd09e244d296753ed567596846d2d4a90a40c', operation='DELETE', pgid='pgtrigger_change_feed_delete_e8608', table='addressbook_organization', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='organization',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_organizationevent" ("alternate_name", "country_code", "county_code", "created_at", "description", "id", "kind", "municipality_code", "name", "organization_number", "parent_id", "participant_identifier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "type", "valid_from", "valid_to") VALUES (NEW."alternate_name", NEW."country_code", NEW."county_code", NEW."created_at", NEW."description", NEW."id", NEW."kind", NEW."municipality_code", NEW."name", NEW."organization_number", NEW."parent_id", NEW."participant_identifier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."type", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='2fd20f37456ba580da414cd82a9fbec3b868a30f', operation='INSERT', pgid='pgtrigger_insert_insert_24603', table='addressbook_organization', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
@@ -348,6 +440,10 @@ class Migration(migrations.Migration):
             model_name='functionaddress',
             index=models.Index(fields=['name', 'id'], name='addressbook_address_name_idx'),
         ),
+        migrations.AddIndex(
+            model_name='functionaddress',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search_document'], name='addressbook_address_search_idx', opclasses=['gin_trgm_ops']),
+        ),
         migrations.AddConstraint(
             model_name='functionaddress',
             constraint=addressbook.models.base.UniqueForField(django.db.models.functions.text.Lower('identifier'), field='identifier', name='addressbook_functionaddress_unique_identifier', violation_error_message='A function address with this identifier already exists.'),
@@ -359,6 +455,22 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='functionaddress',
             constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='addressbook_functionaddress_valid_period', violation_error_message='Valid to must not be before valid from.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='search_document', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            NEW.search_document := lower(unaccent(concat_ws(' ',\n                NEW.name, NEW.identifier, NEW.description, array_to_string(NEW.keywords, ' '),\n                (\n        WITH RECURSIVE up(id, parent_id, name, alternate_name, depth) AS (\n            SELECT id, parent_id, name, alternate_name, 1 FROM addressbook_organization WHERE id = NEW.organization_id\n            UNION ALL\n            SELECT o.id, o.parent_id, o.name, o.alternate_name, up.depth + 1\n            FROM addressbook_organization o JOIN up ON o.id = up.parent_id\n            WHERE up.depth < 32\n        )\n        SELECT string_agg(concat_ws(' ', name, alternate_name), ' ') FROM up\n    ),\n                (SELECT string_agg(concat_ws(' ', c.display_name, p.display_name), ' ')\n                 FROM addressbook_functionaddresscode fc\n                 JOIN addressbook_code c ON c.id = fc.code_id\n                 LEFT JOIN addressbook_code p ON p.id = c.parent_id\n                 WHERE fc.function_address_id = NEW.id)\n            )));\n            RETURN NEW;\n        ", hash='82b3f4f67cee7d886263859a2bdc436629e0a8dc', operation='INSERT OR UPDATE', pgid='pgtrigger_search_document_a3b0e', table='addressbook_functionaddress', when='BEFORE')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('addresses', NEW.id, 'created', now());\n            RETURN NULL;\n        ", hash='2b05467f29736fb02540cbe4b4ca7c86b5da7f53', operation='INSERT', pgid='pgtrigger_change_feed_insert_f1931', table='addressbook_functionaddress', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('addresses', NEW.id, CASE WHEN (OLD.status = 'active') AND NOT (NEW.status = 'active') THEN 'deactivated' ELSE 'updated' END, now());\n            RETURN NULL;\n        ", hash='631dd7a17e7aa05c3f941f4ef76c61b8b45faa30', operation='UPDATE', pgid='pgtrigger_change_feed_update_930d9', table='addressbook_functionaddress', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='functionaddress',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('addresses', OLD.id, 'deleted', now());\n            RETURN NULL;\n        ", hash='7908aed3abe895a85df7c135b0120f17e2dce986', operation='DELETE', pgid='pgtrigger_change_feed_delete_ba577', table='addressbook_functionaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
@@ -387,6 +499,18 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='codesystem',
             constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='addressbook_codesystem_valid_period', violation_error_message='Valid to must not be before valid from.'),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codesystems', NEW.id, 'created', now());\n            RETURN NULL;\n        ", hash='927cabaaa822773e97ccef521c5fdae551a2ae53', operation='INSERT', pgid='pgtrigger_change_feed_insert_a7a3f', table='addressbook_codesystem', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."owner_id" IS DISTINCT FROM (NEW."owner_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codesystems', NEW.id, CASE WHEN (OLD.status = 'active') AND NOT (NEW.status = 'active') THEN 'deactivated' ELSE 'updated' END, now());\n            RETURN NULL;\n        ", hash='081e4f05df5684cc0287338c75449137545b648e', operation='UPDATE', pgid='pgtrigger_change_feed_update_a3fb1', table='addressbook_codesystem', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='codesystem',
+            trigger=pgtrigger.compiler.Trigger(name='change_feed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            INSERT INTO addressbook_change (resource_type, resource_id, action, changed_at)\n            VALUES ('codesystems', OLD.id, 'deleted', now());\n            RETURN NULL;\n        ", hash='eb6032e758e33dafc05b5ab059790e862ee7ce28', operation='DELETE', pgid='pgtrigger_change_feed_delete_40f51', table='addressbook_codesystem', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='codesystem',

@@ -1,0 +1,1 @@
+"""The lookup API for message services: JSON:API over Django REST framework."""

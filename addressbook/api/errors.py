@@ -1,0 +1,49 @@
+"""JSON:API error objects, including ``source.parameter`` for bad query parameters."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import ValidationError
+from rest_framework_json_api.exceptions import exception_handler as jsonapi_exception_handler
+
+
+def parameter_error(parameter: str, detail: str, *, code: str = "invalid_parameter") -> ValidationError:
+    """A 400 that names the query parameter at fault, as JSON:API's ``source.parameter``."""
+    return ValidationError(
+        [
+            {
+                "status": "400",
+                "code": code,
+                "title": "Invalid query parameter",
+                "detail": detail,
+                "source": {"parameter": parameter},
+            }
+        ]
+    )
+
+
+def exception_handler(exc, context):
+    """djangorestframework-jsonapi's handler, plus ``status`` on every error object."""
+    response = jsonapi_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        for error in response.data:
+            if isinstance(error, dict):
+                error.setdefault("status", str(response.status_code))
+                source = error.get("source") or {}
+                if "parameter" in source:
+                    # A query parameter is at fault, not the (absent) request document.
+                    source.pop("pointer", None)
+    return response
+
+
+def not_found(request, exception=None):
+    """404 for any unknown path; a JSON:API error object under /api/ (e.g. a malformed id)."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {
+        "errors": [
+            {"status": "404", "code": "not_found", "title": "Not found", "detail": "No such resource."}
+        ]
+    }
+    return JsonResponse(body, status=404, content_type="application/vnd.api+json")

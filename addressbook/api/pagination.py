@@ -1,0 +1,118 @@
+"""Paging: page numbers for people and UIs, a keyset cursor for full syncs.
+
+``page[number]`` + ``page[size]`` pages a sorted collection and counts it. ``page[after]``
+(empty to start) walks the collection in id order, which never changes for a record: a sync
+that follows ``links.next`` sees every record that exists throughout exactly once, however
+many are renamed or added meanwhile. Ids are time-ordered, so new records come last.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from addressbook.api.errors import parameter_error
+from addressbook.selectors import latest_change_sequence
+
+SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
+
+
+class DirectoryPagination(BasePagination):
+    """JSON:API paging with absolute ``links`` and a count in ``meta`` where it is cheap."""
+
+    query_names = ("size", "number", "after")
+    default_size = settings.API_PAGE_SIZE
+    max_size = settings.API_MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.size = self._size(request)
+        if AFTER in request.query_params:
+            return self._paginate_after(queryset, request)
+        self.cursor_mode = False
+        paginator = Paginator(queryset, self.size)
+        number = request.query_params.get(NUMBER, "1")
+        if not number.isdigit() or int(number) < 1:
+            raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
+        try:
+            self.page = paginator.page(int(number))
+        except InvalidPage as error:
+            raise NotFound(f"There is no page {number}; the last is {paginator.num_pages}.") from error
+        return list(self.page)
+
+    def _size(self, request) -> int:
+        raw = request.query_params.get(SIZE, str(self.default_size))
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_size:
+            raise parameter_error(SIZE, f"page[size] is a whole number from 1 to {self.max_size}.")
+        return int(raw)
+
+    def _paginate_after(self, queryset, request):
+        self.cursor_mode = True
+        if "sort" in request.query_params:
+            raise parameter_error("sort", "A page[after] walk is always in id order; leave out sort.")
+        after = request.query_params[AFTER]
+        queryset = queryset.order_by("pk")
+        if after:
+            try:
+                queryset = queryset.filter(pk__gt=uuid.UUID(after))
+            except ValueError as error:
+                raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
+        rows = list(queryset[: self.size + 1])
+        self.has_next = len(rows) > self.size
+        rows = rows[: self.size]
+        self.last_id = rows[-1].pk if rows else None
+        return rows
+
+    def _link(self, **params) -> str:
+        url = self.request.build_absolute_uri()
+        for name, value in params.items():
+            url = remove_query_param(url, name) if value is None else replace_query_param(url, name, value)
+        return url
+
+    def get_paginated_response(self, data):
+        links = OrderedDict(self=self.request.build_absolute_uri())
+        meta: dict = {"changeSequence": latest_change_sequence()}
+        if self.cursor_mode:
+            links["first"] = self._link(**{AFTER: ""})
+            links["next"] = self._link(**{AFTER: str(self.last_id)}) if self.has_next else None
+            links["prev"] = None
+            meta["pagination"] = {"size": self.size}
+        else:
+            page = self.page
+            links["first"] = self._link(**{NUMBER: 1})
+            links["last"] = self._link(**{NUMBER: page.paginator.num_pages})
+            links["next"] = self._link(**{NUMBER: page.next_page_number()}) if page.has_next() else None
+            links["prev"] = (
+                self._link(**{NUMBER: page.previous_page_number()}) if page.has_previous() else None
+            )
+            meta["pagination"] = {
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "count": page.paginator.count,
+                "size": self.size,
+            }
+        return Response({"results": data, "meta": meta, "links": links})
+
+    def get_schema_operation_parameters(self, view):
+        describe = {
+            SIZE: f"Records per page, 1–{self.max_size} (default {self.default_size}).",
+            NUMBER: "Page number, from 1 (page-number mode; counts the collection).",
+            AFTER: "Keyset mode for full syncs: empty for the first page, then follow links.next.",
+        }
+        return [
+            {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in describe.items()
+        ]

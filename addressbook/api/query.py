@@ -1,0 +1,71 @@
+"""Strict query parameters: anything a view does not understand is a 400 that names it.
+
+JSON:API lets a server ignore nothing silently: a misspelt filter that matched everything
+would send a message service the wrong recipients.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework.filters import BaseFilterBackend
+from rest_framework_json_api import filters as jsonapi_filters
+from rest_framework_json_api.utils import format_field_name, undo_format_field_name
+
+from addressbook.api.errors import parameter_error
+
+_BRACKETED = re.compile(r"^(?P<family>filter|fields|page)\[(?P<name>[A-Za-z0-9_.\-]+)\]$")
+
+
+class StrictQueryParameters(BaseFilterBackend):
+    """Validates every query parameter against what the view offers, before any work is done."""
+
+    def filter_queryset(self, request, queryset, view):
+        for parameter in request.query_params:
+            values = request.query_params.getlist(parameter)
+            if len(values) > 1:
+                raise parameter_error(
+                    parameter, f"{parameter} is given more than once.", code="repeated_parameter"
+                )
+            self._validate(parameter, values[0], view)
+        return queryset
+
+    def _validate(self, parameter: str, value: str, view) -> None:
+        if parameter in ("sort", "include"):
+            allowed = getattr(view, f"allowed_{parameter}", None)
+            if allowed is None:
+                raise parameter_error(parameter, f"This endpoint does not support {parameter}.")
+            for item in filter(None, value.split(",")):
+                if undo_format_field_name(item.lstrip("-") if parameter == "sort" else item) not in allowed:
+                    offered = ", ".join(sorted(format_field_name(a) for a in allowed)) or "nothing"
+                    raise parameter_error(parameter, f"Cannot {parameter} by {item!r}; offered: {offered}.")
+            return
+        match = _BRACKETED.match(parameter)
+        if match is None:
+            raise parameter_error(parameter, f"Unknown query parameter {parameter!r}.")
+        family, name = match["family"], match["name"]
+        if family == "filter":
+            filterset = getattr(view, "filterset_class", None)
+            filters = filterset.base_filters if filterset else {}
+            if undo_format_field_name(name) not in filters:
+                offered = ", ".join(f"filter[{format_field_name(f)}]" for f in filters) or "none"
+                raise parameter_error(parameter, f"Unknown filter {parameter!r}; offered: {offered}.")
+            if value == "":
+                raise parameter_error(parameter, f"{parameter} needs a value.")
+        elif family == "page":
+            paginator = getattr(view, "paginator", None)
+            if paginator is None or name not in paginator.query_names:
+                raise parameter_error(parameter, f"Unknown paging parameter {parameter!r}.")
+        elif family == "fields":
+            types = getattr(view, "resource_types", ())
+            if name not in types:
+                raise parameter_error(parameter, f"No resource type {name!r} in this response.")
+
+
+class SortFilter(jsonapi_filters.OrderingFilter):
+    """``sort=``; without it the collection keeps its own order (search relevance, or name)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not request.query_params.get(self.ordering_param):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

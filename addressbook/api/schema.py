@@ -1,0 +1,82 @@
+"""OpenAPI 3 for the lookup API (drf-spectacular with drf-spectacular-jsonapi)."""
+
+from __future__ import annotations
+
+import re
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular_jsonapi.schemas.openapi import JsonApiAutoSchema
+from rest_framework_json_api.utils import format_field_name
+
+_FILTER = re.compile(r"^filter\[(?P<name>[a-z0-9_]+)\]$")
+
+
+class JsonApiSchema(JsonApiAutoSchema):
+    """drf-spectacular-jsonapi's schema, accepting hand-written response schemas (plain dicts)."""
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        if isinstance(serializer, dict):
+            return AutoSchema._get_response_for_code(self, serializer, status_code, media_types, direction)
+        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes ``Authorization: Bearer <token>`` (API clients' tokens)."""
+
+    target_class = "addressbook.api.access.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API client's token. Optional unless the server requires tokens.",
+        }
+
+
+def camelize_filter_parameters(result, generator, request, public):
+    """Show filters as clients send them: filter[codeSystem], not filter[code_system]."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                match = _FILTER.match(parameter.get("name", ""))
+                if match:
+                    parameter["name"] = f"filter[{format_field_name(match['name'])}]"
+    return result
+
+
+def document_schema(data: dict, *, included: bool = False) -> dict:
+    """The OpenAPI schema of a JSON:API document whose primary data is ``data``."""
+    properties = {
+        "data": data,
+        "links": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}},
+    }
+    if included:
+        properties["included"] = {"type": "array", "items": {"type": "object"}}
+    properties["meta"] = {"type": "object"}
+    return {"type": "object", "required": ["data"], "properties": properties}
+
+
+def resource_schema(type_name: str, attributes: dict, relationships: list[str]) -> dict:
+    """The OpenAPI schema of one JSON:API resource object."""
+    identifier = {
+        "type": "object",
+        "nullable": True,
+        "properties": {"type": {"type": "string"}, "id": {"type": "string"}},
+    }
+    return {
+        "type": "object",
+        "required": ["type", "id"],
+        "properties": {
+            "type": {"type": "string", "enum": [type_name]},
+            "id": {"type": "string"},
+            "attributes": {"type": "object", "properties": attributes},
+            "relationships": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "object", "properties": {"data": identifier}} for name in relationships
+                },
+            },
+        },
+    }

@@ -1,0 +1,390 @@
+"""The lookup API's endpoints: collections, single resources, the change feed and the recipient check."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.http import http_date
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+from rest_framework_json_api import views
+from rest_framework_json_api.renderers import JSONRenderer
+
+from addressbook import filtersets
+from addressbook.api import serializers
+from addressbook.api.errors import parameter_error
+from addressbook.api.pagination import DirectoryPagination
+from addressbook.api.schema import document_schema, resource_schema
+from addressbook.models import Change, Code, CodeSystem, FunctionAddress, Organization
+from addressbook.models.changes import ChangeAction
+from addressbook.selectors import latest_change_sequence, recipient_check
+from addressbook.services.changes import changes_sequence
+
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+def cache_headers(response, request) -> None:
+    """Lookups may be cached briefly; with tokens required only by the client itself."""
+    if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+        visibility = "private" if settings.API_REQUIRE_TOKEN else "public"
+        response.setdefault("Cache-Control", f"{visibility}, max-age={settings.API_CACHE_SECONDS}")
+        response.setdefault("Vary", "Accept, Authorization")
+
+
+class DirectoryViewSet(views.ReadOnlyModelViewSet):
+    """What every resource shares: strict parameters, paging, caching, uuid ids."""
+
+    pagination_class = DirectoryPagination
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "head", "options"]
+    #: sort= and include= values on offer (snake_case); resource types fields[...] may name.
+    allowed_sort: tuple[str, ...] = ()
+    allowed_include: tuple[str, ...] = ()
+    resource_types: tuple[str, ...] = ()
+    #: select_related/prefetch_related per included relationship, against N+1 queries.
+    include_prefetch: dict[str, tuple[str, ...]] = {}
+    nested_filters: dict[str, str] = {}
+
+    @property
+    def ordering_fields(self):
+        return self.allowed_sort
+
+    def included(self) -> list[str]:
+        return [item for item in self.request.query_params.get("include", "").split(",") if item]
+
+    def get_queryset(self):
+        queryset = self.queryset.all()
+        for kwarg, lookup in self.nested_filters.items():
+            if kwarg in self.kwargs:
+                queryset = queryset.filter(**{lookup: self.kwargs[kwarg]})
+        for include in self.included():
+            for path in self.include_prefetch.get(include, ()):
+                queryset = queryset.prefetch_related(path)
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
+        response["Last-Modified"] = http_date(instance.updated_at.timestamp())
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if page:
+            response["Last-Modified"] = http_date(max(record.updated_at for record in page).timestamp())
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cache_headers(response, request)
+        return response
+
+
+class OrganizationViewSet(DirectoryViewSet):
+    """Participant organisations and sub-organisations."""
+
+    queryset = Organization.objects.select_related("parent")
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filtersets.OrganizationFilterSet
+    allowed_sort = ("name", "participant_identifier", "organization_number", "created_at", "updated_at")
+    allowed_include = ("parent",)
+    resource_types = ("organizations",)
+    nested_filters = {"organization_pk": "parent_id"}
+
+
+class FunctionAddressViewSet(DirectoryViewSet):
+    """Function addresses."""
+
+    queryset = FunctionAddress.objects.select_related("organization").prefetch_related(
+        Prefetch("codes", queryset=Code.objects.only("id"))
+    )
+    serializer_class = serializers.FunctionAddressSerializer
+    filterset_class = filtersets.FunctionAddressFilterSet
+    allowed_sort = ("name", "identifier", "created_at", "updated_at")
+    allowed_include = ("parent", "codes")
+    resource_types = ("addresses", "organizations", "codes")
+    include_prefetch = {"parent": ("organization__parent",), "codes": ("codes__code_system", "codes__parent")}
+    nested_filters = {"organization_pk": "organization_id"}
+
+
+class CodeSystemViewSet(DirectoryViewSet):
+    """Code systems."""
+
+    queryset = CodeSystem.objects.select_related("owner")
+    serializer_class = serializers.CodeSystemSerializer
+    filterset_class = filtersets.CodeSystemFilterSet
+    allowed_sort = ("name", "identifier", "created_at", "updated_at")
+    allowed_include = ("owner",)
+    resource_types = ("codesystems", "organizations")
+    include_prefetch = {"owner": ("owner__parent",)}
+
+
+class CodeViewSet(DirectoryViewSet):
+    """Codes, also as /api/codesystems/{id}/codes."""
+
+    queryset = Code.objects.select_related("code_system", "parent")
+    serializer_class = serializers.CodeSerializer
+    filterset_class = filtersets.CodeFilterSet
+    allowed_sort = ("code", "display_name", "created_at", "updated_at")
+    allowed_include = ("code_system", "parent")
+    resource_types = ("codes", "codesystems")
+    include_prefetch = {"code_system": ("code_system__owner",)}
+    nested_filters = {"codesystem_pk": "code_system_id"}
+
+
+def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) -> list[dict]:
+    """JSON:API resource objects for ``instances``, exactly as their own endpoint renders them."""
+    # The same request without its query (its include= and fields[] are not theirs).
+    bare = copy.copy(request._request)
+    bare.GET = QueryDict()
+    request = Request(bare)
+    viewset = viewset_class(request=request, format_kwarg=None, kwargs={}, action="list")
+    serializer = viewset.get_serializer(instances, many=True)
+    renderer = JSONRenderer()
+    body = renderer.render(
+        serializer.data, renderer_context={"view": viewset, "request": request, "response": Response()}
+    )
+    return json.loads(body)["data"]
+
+
+VIEWSETS_BY_TYPE: dict[str, type[DirectoryViewSet]] = {
+    "organizations": OrganizationViewSet,
+    "addresses": FunctionAddressViewSet,
+    "codesystems": CodeSystemViewSet,
+    "codes": CodeViewSet,
+}
+
+
+CHANGE_FEED_PARAMETERS = {
+    "filter[after]": "Changes numbered after this sequence number (default 0: from the start).",
+    "page[size]": f"Changes per page, 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.",
+    "include": "resource: add the current state of each changed record.",
+}
+RECIPIENT_CHECK_PARAMETERS = {
+    "filter[participantIdentifier]": "The participant the message is addressed to, e.g. 0203:malmo.se.",
+    "filter[identifier]": "The function address the message is addressed to.",
+}
+
+
+class PlainParametersView(APIView):
+    """A JSON:API endpoint outside the model resources, with its own few parameters."""
+
+    resource_name = False  # the document is built here, not by the serializer machinery
+    # Described by hand (extend_schema_view), not derived from a JSON:API serializer.
+    schema = AutoSchema()
+    allowed_parameters: dict[str, str] = {}
+
+    def get_serializer(self, *args, **kwargs):
+        # No serializer: the document is built by hand (tells the schema generator so).
+        return None
+
+    def parameters(self, request) -> dict[str, str]:
+        for parameter in request.query_params:
+            if parameter not in self.allowed_parameters:
+                offered = ", ".join(self.allowed_parameters)
+                raise parameter_error(
+                    parameter, f"Unknown query parameter {parameter!r}; offered: {offered}."
+                )
+            if len(request.query_params.getlist(parameter)) > 1:
+                raise parameter_error(parameter, f"{parameter} is given more than once.")
+        return {name: request.query_params.get(name, "") for name in self.allowed_parameters}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cache_headers(response, request)
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="changes_list",
+        tags=["changes"],
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
+            for name, text in CHANGE_FEED_PARAMETERS.items()
+        ],
+        responses={
+            200: document_schema(
+                {
+                    "type": "array",
+                    "items": resource_schema(
+                        "changes",
+                        {
+                            "sequence": {"type": "integer"},
+                            "action": {"type": "string", "enum": [a.value for a in ChangeAction]},
+                            "changedAt": {"type": "string", "format": "date-time"},
+                        },
+                        ["resource"],
+                    ),
+                },
+                included=True,
+            )
+        },
+    )
+)
+class ChangeFeedView(PlainParametersView):
+    """The change feed: every create, update, deactivation and deletion, in sequence order.
+
+    A client syncs by fetching each collection once (noting ``meta.changeSequence`` on its
+    first page), then reading this feed from that number, following ``links.next`` for ever.
+    With ``include=resource`` each change comes with the record's current state; a deleted
+    record is gone and has only its id.
+    """
+
+    allowed_parameters = CHANGE_FEED_PARAMETERS
+
+    def get(self, request):
+        params = self.parameters(request)
+        after = params["filter[after]"] or "0"
+        if not after.isdigit():
+            raise parameter_error("filter[after]", "filter[after] is a sequence number (0 or more).")
+        size = params["page[size]"] or str(settings.API_PAGE_SIZE)
+        if not size.isdigit() or not 1 <= int(size) <= settings.API_MAX_CHANGES_PAGE_SIZE:
+            raise parameter_error("page[size]", f"page[size] is 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.")
+        if params["include"] not in ("", "resource"):
+            raise parameter_error("include", "The change feed can include only: resource.")
+        changes_sequence()
+        changes = list(Change.objects.filter(sequence__gt=int(after)).order_by("sequence")[: int(size)])
+        data = [
+            {
+                "type": "changes",
+                "id": str(change.sequence),
+                "attributes": {
+                    "sequence": change.sequence,
+                    "action": change.action,
+                    "changedAt": change.changed_at.isoformat(),
+                },
+                "relationships": {
+                    "resource": {"data": {"type": change.resource_type, "id": str(change.resource_id)}}
+                },
+            }
+            for change in changes
+        ]
+        document = {"data": data, "links": self._links(request, changes, after), "meta": {}}
+        document["meta"]["latestSequence"] = latest_change_sequence()
+        if params["include"]:
+            document["included"] = self._current_state(request, changes)
+        return Response(document)
+
+    def _links(self, request, changes, after: str) -> dict[str, str]:
+        url = request.build_absolute_uri()
+        last = str(changes[-1].sequence) if changes else after
+        return {"self": url, "next": replace_query_param(url, "filter[after]", last)}
+
+    def _current_state(self, request, changes) -> list[dict]:
+        wanted: dict[str, set] = {}
+        for change in changes:
+            wanted.setdefault(change.resource_type, set()).add(change.resource_id)
+        included = []
+        for resource_type, ids in wanted.items():
+            viewset = VIEWSETS_BY_TYPE[resource_type]
+            instances = list(viewset.queryset.filter(pk__in=ids).order_by("pk"))
+            included += resource_objects(request, viewset, instances)
+        return included
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="recipient_check",
+        tags=["recipient-check"],
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, required=True, description=text)
+            for name, text in RECIPIENT_CHECK_PARAMETERS.items()
+        ],
+        responses={
+            200: document_schema(
+                resource_schema(
+                    "recipient-checks",
+                    {
+                        "participantIdentifier": {"type": "string"},
+                        "identifier": {"type": "string"},
+                        "outcome": {"type": "string", "enum": ["accepted", "rejected"]},
+                        "reason": {
+                            "type": "string",
+                            "nullable": True,
+                            "enum": ["not-found", "inactive", "security", None],
+                        },
+                    },
+                    ["address", "organization"],
+                ),
+                included=True,
+            )
+        },
+    )
+)
+class RecipientCheckView(PlainParametersView):
+    """Adressbokskontroll: may a message for this participant go to this function address?
+
+    Answers ``accepted``, or ``rejected`` with SDK's reason: ``not-found`` (no such address),
+    ``inactive`` (it, or its organisation, is inactive or outside its validity period) or
+    ``security`` (it belongs to another participant). The address and its organisation come
+    as included resources when they exist.
+    """
+
+    allowed_parameters = RECIPIENT_CHECK_PARAMETERS
+
+    def get(self, request):
+        params = self.parameters(request)
+        for name, value in params.items():
+            if not value.strip():
+                raise parameter_error(name, f"{name} is required.")
+        check = recipient_check(
+            participant_identifier=params["filter[participantIdentifier]"],
+            identifier=params["filter[identifier]"],
+        )
+        resource = {
+            "type": "recipient-checks",
+            # Deterministic: the same question has the same id.
+            "id": str(
+                uuid.uuid5(uuid.NAMESPACE_URL, f"{check.participant_identifier}|{check.identifier.lower()}")
+            ),
+            "attributes": {
+                "participantIdentifier": check.participant_identifier,
+                "identifier": check.identifier,
+                "outcome": check.outcome,
+                "reason": check.reason,
+            },
+            "relationships": {
+                "address": {
+                    "data": {"type": "addresses", "id": str(check.address.pk)} if check.address else None
+                },
+                "organization": {
+                    "data": {"type": "organizations", "id": str(check.organization.pk)}
+                    if check.organization
+                    else None
+                },
+            },
+        }
+        document = {"data": resource, "links": {"self": request.build_absolute_uri()}}
+        if check.address:
+            document["included"] = [
+                *resource_objects(request, FunctionAddressViewSet, [check.address]),
+                *resource_objects(request, OrganizationViewSet, [check.organization]),
+            ]
+        response = Response(document)
+        # An answer about routing must not be stale.
+        response["Cache-Control"] = "no-cache"
+        return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema, always in English (field labels would otherwise follow Accept-Language)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)

@@ -1,0 +1,190 @@
+"""One FilterSet per resource, shared by the API (``filter[...]``) and, later, exports.
+
+Parameter names are snake_case here; the API shows them in camelCase
+(``filter[participantIdentifier]``), as djangorestframework-jsonapi translates them.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from addressbook import selectors, validators
+from addressbook.choices import County, OrganizationKind, OrganizationType, Status
+from addressbook.models import Code, CodeSystem, FunctionAddress, Organization
+
+STATUS_ALL = "all"
+STATUS_CHOICES = [*Status.choices, (STATUS_ALL, _("All"))]
+
+
+class DirectoryFilterSet(django_filters.FilterSet):
+    """Status (active unless asked otherwise), change time and search, for every resource."""
+
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        help_text=_("active (the default), inactive or all."),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=_("Changed at or after this time (ISO 8601).")
+    )
+
+    # Only active records unless the client asks for others: what a message service routes to.
+    default_status = Status.ACTIVE
+
+    @property
+    def qs(self) -> QuerySet:
+        queryset = super().qs
+        if not self.data.get("status") and self.default_status:
+            queryset = queryset.filter(**{self.status_field: self.default_status})
+        return queryset
+
+    status_field = "status"
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset if value == STATUS_ALL else queryset.filter(**{self.status_field: value})
+
+
+def _participant_identifier(value: str) -> str:
+    try:
+        return validators.normalize_participant_identifier(value)
+    except ValidationError:
+        return value.strip().lower()  # matches nothing, rather than an error, as any unknown id
+
+
+class OrganizationFilterSet(DirectoryFilterSet):
+    """filter[...] for /api/organizations."""
+
+    participant_identifier = django_filters.CharFilter(method="filter_participant_identifier")
+    organization_number = django_filters.CharFilter(method="filter_organization_number")
+    parent = django_filters.UUIDFilter(
+        field_name="parent_id", help_text=_("Direct sub-organisations of this id.")
+    )
+    organization = django_filters.UUIDFilter(
+        method="filter_organization", help_text=_("This organisation and its whole sub-tree.")
+    )
+    type = django_filters.ChoiceFilter(choices=OrganizationType.choices)
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
+    county = django_filters.ChoiceFilter(field_name="county_code", choices=County.choices)
+    municipality = django_filters.CharFilter(field_name="municipality_code")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_participant_identifier(self, queryset, name, value):
+        return queryset.filter(participant_identifier=_participant_identifier(value))
+
+    def filter_organization_number(self, queryset, name, value):
+        try:
+            number = validators.normalize_organization_number(value)
+        except ValidationError:
+            return queryset.none()
+        return queryset.filter(organization_number=number)
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(pk__in=Organization.objects.filter(pk=value).with_descendants().values("pk"))
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+
+class FunctionAddressFilterSet(DirectoryFilterSet):
+    """filter[...] for /api/addresses."""
+
+    identifier = django_filters.CharFilter(field_name="identifier", lookup_expr="iexact")
+    participant_identifier = django_filters.CharFilter(method="filter_participant_identifier")
+    organization_number = django_filters.CharFilter(method="filter_organization_number")
+    parent = django_filters.UUIDFilter(
+        field_name="organization_id", help_text=_("Addresses of exactly this organisation.")
+    )
+    organization = django_filters.UUIDFilter(
+        method="filter_organization", help_text=_("Addresses of this organisation and its whole sub-tree.")
+    )
+    type = django_filters.ChoiceFilter(field_name="organization__type", choices=OrganizationType.choices)
+    kind = django_filters.ChoiceFilter(field_name="organization__kind", choices=OrganizationKind.choices)
+    county = django_filters.ChoiceFilter(field_name="organization__county_code", choices=County.choices)
+    municipality = django_filters.CharFilter(field_name="organization__municipality_code")
+    code = django_filters.CharFilter(
+        method="filter_code", help_text=_("A code (its id or its value), including its sub-codes.")
+    )
+    code_system = django_filters.UUIDFilter(method="filter_code_system")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = FunctionAddress
+        fields: list[str] = []
+
+    def filter_participant_identifier(self, queryset, name, value):
+        return queryset.filter(organization__participant_identifier=_participant_identifier(value))
+
+    def filter_organization_number(self, queryset, name, value):
+        try:
+            number = validators.normalize_organization_number(value)
+        except ValidationError:
+            return queryset.none()
+        participants = Organization.objects.participants().filter(organization_number=number)
+        return queryset.filter(organization__in=participants.with_descendants())
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(organization__in=Organization.objects.filter(pk=value).with_descendants())
+
+    def filter_code(self, queryset, name, value):
+        codes = Code.objects.filter(code__iexact=value)
+        if _is_uuid(value):
+            codes = Code.objects.filter(pk=value)
+        return queryset.filter(classifications__code__in=codes.with_descendants()).distinct()
+
+    def filter_code_system(self, queryset, name, value):
+        return queryset.filter(classifications__code__code_system_id=value).distinct()
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+
+class CodeSystemFilterSet(DirectoryFilterSet):
+    """filter[...] for /api/codesystems."""
+
+    identifier = django_filters.CharFilter(field_name="identifier", lookup_expr="iexact")
+    version = django_filters.CharFilter()
+    owner = django_filters.UUIDFilter(field_name="owner_id")
+
+    class Meta:
+        model = CodeSystem
+        fields: list[str] = []
+
+
+class CodeFilterSet(DirectoryFilterSet):
+    """filter[...] for /api/codes and a code system's codes."""
+
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", help_text=_("active (the default), inactive or all.")
+    )
+    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
+    code_system = django_filters.UUIDFilter(field_name="code_system_id")
+    parent = django_filters.UUIDFilter(field_name="parent_id")
+
+    status_field = "active"
+    default_status = True
+
+    class Meta:
+        model = Code
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        if value == STATUS_ALL:
+            return queryset
+        return queryset.filter(active=value == Status.ACTIVE)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
