@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from addressbook.choices import Status
 from addressbook.models import FunctionAddress, Organization
+from addressbook.services.api_clients import api_client_create
 from tests.factories import (
     CodeFactory,
     FunctionAddressCodeFactory,
@@ -24,6 +25,7 @@ def one_of_each(malmo_address, psychiatry_codes):
     """At least one row per registered model, so change pages have something to show."""
     FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[1])
     SubOrganizationFactory(parent=malmo_address.organization)
+    api_client_create(name="Malmö meddelandetjänst", organization=malmo_address.organization)
     return malmo_address
 
 

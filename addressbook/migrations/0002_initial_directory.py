@@ -2,6 +2,7 @@ import addressbook.models.base
 import addressbook.validators
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
+import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.datetime
 import django.db.models.functions.text
@@ -246,7 +247,7 @@ class Migration(migrations.Migration):
                 ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
                 ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked')),
                 ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used')),
-                ('throttle_rate', models.CharField(blank=True, help_text='Requests per period, e.g. 6000/min; empty for the default.', max_length=32, verbose_name='rate limit')),
+                ('throttle_rate', models.CharField(blank=True, help_text='Requests per period, e.g. 6000/min; empty for the default.', max_length=32, validators=[django.core.validators.RegexValidator('^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$', 'Write a number of requests per period, e.g. 6000/min or 100/s.')], verbose_name='rate limit')),
                 ('organization', models.ForeignKey(blank=True, help_text='The organisation that runs the client, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='api_clients', to='addressbook.organization', verbose_name='organisation')),
             ],
             options={

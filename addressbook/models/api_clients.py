@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,12 @@ class ApiClient(TimeStampedModel):
         _("rate limit"),
         max_length=32,
         blank=True,
+        validators=[
+            RegexValidator(
+                r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$",
+                _("Write a number of requests per period, e.g. 6000/min or 100/s."),
+            )
+        ],
         help_text=_("Requests per period, e.g. 6000/min; empty for the default."),
     )
 

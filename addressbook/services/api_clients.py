@@ -15,8 +15,13 @@ from addressbook.models.api_clients import TOKEN_PREFIX_LENGTH, hash_token
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
+def api_client_issue_token(client: ApiClient) -> str:
+    """Give ``client`` a new token (not yet saved) and return it: the only time it is visible."""
+    token = secrets.token_urlsafe(32)
+    client.token_prefix = token[:TOKEN_PREFIX_LENGTH]
+    client.token_hash = hash_token(token)
+    client.revoked_at = None
+    return token
 
 
 @transaction.atomic
@@ -29,16 +34,14 @@ def api_client_create(
     throttle_rate: str = "",
 ) -> tuple[ApiClient, str]:
     """Create a client and return it with its token, which is not stored and cannot be shown again."""
-    token = _new_token()
     client = ApiClient(
         name=name,
         organization=organization,
         contact=contact,
         expires_at=expires_at,
         throttle_rate=throttle_rate,
-        token_prefix=token[:TOKEN_PREFIX_LENGTH],
-        token_hash=hash_token(token),
     )
+    token = api_client_issue_token(client)
     client.full_clean()
     client.save()
     return client, token
@@ -47,10 +50,7 @@ def api_client_create(
 @transaction.atomic
 def api_client_rotate_token(*, client: ApiClient) -> str:
     """Give a client a new token (the old one stops working at once) and return it."""
-    token = _new_token()
-    client.token_prefix = token[:TOKEN_PREFIX_LENGTH]
-    client.token_hash = hash_token(token)
-    client.revoked_at = None
+    token = api_client_issue_token(client)
     client.save(update_fields=["token_prefix", "token_hash", "revoked_at", "updated_at"])
     return token
 
