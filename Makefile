@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages install clean
+.PHONY: run test bench lint format messages install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(STAMP)
 ## make test: the full test suite (embedded PostgreSQL without DATABASE_URL)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make bench: lookup latency at scale vs. a no-index baseline (BENCH_ADDRESSES=100000)
+bench: $(STAMP)
+	$(PY) -m bench.lookups
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -95,7 +95,7 @@ class OrganizationFilterSet(DirectoryFilterSet):
 class FunctionAddressFilterSet(DirectoryFilterSet):
     """filter[...] for /api/addresses."""
 
-    identifier = django_filters.CharFilter(field_name="identifier", lookup_expr="iexact")
+    identifier = django_filters.CharFilter(method="filter_identifier", help_text=_("Case-insensitive."))
     participant_identifier = django_filters.CharFilter(method="filter_participant_identifier")
     organization_number = django_filters.CharFilter(method="filter_organization_number")
     parent = django_filters.UUIDFilter(
@@ -117,6 +117,9 @@ class FunctionAddressFilterSet(DirectoryFilterSet):
     class Meta:
         model = FunctionAddress
         fields: list[str] = []
+
+    def filter_identifier(self, queryset, name, value):
+        return queryset.filter(pk__in=FunctionAddress.objects.with_identifier(value).values("pk"))
 
     def filter_participant_identifier(self, queryset, name, value):
         return queryset.filter(organization__participant_identifier=_participant_identifier(value))

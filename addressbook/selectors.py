@@ -82,11 +82,7 @@ def recipient_check(*, participant_identifier: str, identifier: str) -> Recipien
         participant = normalize_participant_identifier(participant_identifier)
     except Exception:  # an unparsable identifier cannot own anything
         participant = participant_identifier.strip().lower()
-    address = (
-        FunctionAddress.objects.select_related("organization")
-        .filter(identifier__iexact=identifier.strip())
-        .first()
-    )
+    address = FunctionAddress.objects.with_identifier(identifier).select_related("organization").first()
 
     def answer(outcome: str, reason: str | None) -> RecipientCheck:
         return RecipientCheck(

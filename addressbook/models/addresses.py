@@ -31,6 +31,16 @@ from addressbook.models.search import (
 )
 
 
+class FunctionAddressQuerySet(models.QuerySet["FunctionAddress"]):
+    """Lookups shared by the API, the recipient check and imports."""
+
+    def with_identifier(self, identifier: str) -> FunctionAddressQuerySet:
+        """The address with this identifier, compared case-insensitively (uses the unique index)."""
+        return self.alias(identifier_lower=Lower("identifier")).filter(
+            identifier_lower=identifier.strip().lower()
+        )
+
+
 @track_changes()
 class FunctionAddress(DirectoryRecord):
     """A function address of an organisation, e.g. "Socialtjänsten, barn och unga" of Malmö stad."""
@@ -69,6 +79,8 @@ class FunctionAddress(DirectoryRecord):
     )
 
     search_document = search_document_field()
+
+    objects = FunctionAddressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("function address")
