@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -39,7 +40,7 @@ def cache_headers(response, request) -> None:
     if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
         visibility = "private" if settings.API_REQUIRE_TOKEN else "public"
         response.setdefault("Cache-Control", f"{visibility}, max-age={settings.API_CACHE_SECONDS}")
-        response.setdefault("Vary", "Accept, Authorization")
+        patch_vary_headers(response, ["Accept", "Authorization"])
 
 
 class DirectoryViewSet(views.ReadOnlyModelViewSet):

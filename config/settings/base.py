@@ -185,7 +185,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "addressbook.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "addressbook.api.pagination.DirectoryPagination",
     "DEFAULT_PARSER_CLASSES": ("rest_framework_json_api.parsers.JSONParser",),
-    "DEFAULT_RENDERER_CLASSES": ("rest_framework_json_api.renderers.JSONRenderer",),
+    "DEFAULT_RENDERER_CLASSES": (
+        "rest_framework_json_api.renderers.JSONRenderer",
+        "addressbook.api.renderers.JsonApiAsPlainJsonRenderer",
+    ),
     "DEFAULT_METADATA_CLASS": "rest_framework_json_api.metadata.JSONAPIMetadata",
     "DEFAULT_FILTER_BACKENDS": (
         "addressbook.api.query.StrictQueryParameters",

@@ -57,3 +57,18 @@ def test_recipient_checks_are_never_stale(client, malmo_address):
         {"filter[participantIdentifier]": "0203:malmo.se", "filter[identifier]": malmo_address.identifier},
     )
     assert response["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/vnd.api+json", "application/vnd.api+json"),
+        ("application/json", "application/json"),
+        ("*/*", "application/vnd.api+json"),
+    ],
+)
+def test_clients_asking_for_plain_json_get_the_same_document(client, malmo, accept, content_type):
+    response = client.get("/api/organizations", headers={"accept": accept})
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.json()["data"][0]["type"] == "organizations"
