@@ -25,3 +25,13 @@ def expire_records_task(self) -> dict[str, int]:
 
     with history_context(channel=HistoryChannel.SYSTEM, task=self.name):
         return asdict(records_expire(today=timezone.localdate()))
+
+
+@shared_task(
+    name="addressbook.sequence_changes", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def sequence_changes_task() -> int:
+    """Number waiting change-feed entries, so collections' meta.changeSequence stays current."""
+    from addressbook.services.changes import changes_sequence
+
+    return changes_sequence()

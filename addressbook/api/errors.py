@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from http import HTTPStatus
+
+from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework_json_api.exceptions import exception_handler as jsonapi_exception_handler
 
 
@@ -24,12 +26,16 @@ def parameter_error(parameter: str, detail: str, *, code: str = "invalid_paramet
 
 
 def exception_handler(exc, context):
-    """djangorestframework-jsonapi's handler, plus ``status`` on every error object."""
+    """djangorestframework-jsonapi's handler, with ``status`` and ``title`` on every error object."""
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No Organization matches …"): say it plainly.
+        exc = NotFound("No such resource.")
     response = jsonapi_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         for error in response.data:
             if isinstance(error, dict):
                 error.setdefault("status", str(response.status_code))
+                error.setdefault("title", HTTPStatus(response.status_code).phrase)
                 source = error.get("source") or {}
                 if "parameter" in source:
                     # A query parameter is at fault, not the (absent) request document.

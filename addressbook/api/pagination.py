@@ -33,6 +33,9 @@ class DirectoryPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        # Read before the rows: a change committed while they are read then has a higher
+        # number, so a client syncing from this number cannot miss it.
+        self.change_sequence = latest_change_sequence()
         self.size = self._size(request)
         if AFTER in request.query_params:
             return self._paginate_after(queryset, request)
@@ -44,7 +47,17 @@ class DirectoryPagination(BasePagination):
         try:
             self.page = paginator.page(int(number))
         except InvalidPage as error:
-            raise NotFound(f"There is no page {number}; the last is {paginator.num_pages}.") from error
+            raise NotFound(
+                [
+                    {
+                        "status": "404",
+                        "code": "page_not_found",
+                        "title": "Not found",
+                        "detail": f"There is no page {number}; the last is {paginator.num_pages}.",
+                        "source": {"parameter": NUMBER},
+                    }
+                ]
+            ) from error
         return list(self.page)
 
     def _size(self, request) -> int:
@@ -78,7 +91,7 @@ class DirectoryPagination(BasePagination):
 
     def get_paginated_response(self, data):
         links = OrderedDict(self=self.request.build_absolute_uri())
-        meta: dict = {"changeSequence": latest_change_sequence()}
+        meta: dict = {"changeSequence": self.change_sequence}
         if self.cursor_mode:
             links["first"] = self._link(**{AFTER: ""})
             links["next"] = self._link(**{AFTER: str(self.last_id)}) if self.has_next else None

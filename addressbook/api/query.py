@@ -10,6 +10,7 @@ import re
 
 from rest_framework.filters import BaseFilterBackend
 from rest_framework_json_api import filters as jsonapi_filters
+from rest_framework_json_api.django_filters import DjangoFilterBackend
 from rest_framework_json_api.utils import format_field_name, undo_format_field_name
 
 from addressbook.api.errors import parameter_error
@@ -69,3 +70,19 @@ class SortFilter(jsonapi_filters.OrderingFilter):
         if not request.query_params.get(self.ordering_param):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """djangorestframework-jsonapi's filter[...] backend; a bad value is a 400 naming its filter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            name, messages = next(iter(filterset.errors.items()))
+            parameter = f"filter[{format_field_name(name)}]"
+            raise parameter_error(
+                parameter, f"{parameter}: {' '.join(messages)}", code="invalid_filter_value"
+            )
+        return filterset.qs

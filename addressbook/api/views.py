@@ -7,7 +7,6 @@ import json
 import uuid
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -15,17 +14,18 @@ from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework_json_api import views
-from rest_framework_json_api.renderers import JSONRenderer
 
 from addressbook import filtersets
 from addressbook.api import serializers
 from addressbook.api.errors import parameter_error
 from addressbook.api.pagination import DirectoryPagination
+from addressbook.api.renderers import JsonApiRenderer
 from addressbook.api.schema import document_schema, resource_schema
 from addressbook.models import Change, Code, CodeSystem, FunctionAddress, Organization
 from addressbook.models.changes import ChangeAction
@@ -33,6 +33,13 @@ from addressbook.selectors import latest_change_sequence, recipient_check
 from addressbook.services.changes import changes_sequence
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+def api_language(request) -> None:
+    """Machines rarely send Accept-Language: API messages are in English unless asked otherwise."""
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
 
 
 def cache_headers(response, request) -> None:
@@ -63,6 +70,16 @@ class DirectoryViewSet(views.ReadOnlyModelViewSet):
 
     def included(self) -> list[str]:
         return [item for item in self.request.query_params.get("include", "").split(",") if item]
+
+    #: For nested collections: the model whose id is in the URL (its absence is a 404).
+    nested_owners: dict[str, type] = {}
+
+    def initial(self, request, *args, **kwargs):
+        api_language(request)
+        super().initial(request, *args, **kwargs)
+        for kwarg, owner in self.nested_owners.items():
+            if kwarg in kwargs and not owner.objects.filter(pk=kwargs[kwarg]).exists():
+                raise NotFound("No such resource.")
 
     def get_queryset(self):
         queryset = self.queryset.all()
@@ -105,14 +122,14 @@ class OrganizationViewSet(DirectoryViewSet):
     allowed_include = ("parent",)
     resource_types = ("organizations",)
     nested_filters = {"organization_pk": "parent_id"}
+    nested_owners = {"organization_pk": Organization}
 
 
 class FunctionAddressViewSet(DirectoryViewSet):
     """Function addresses."""
 
-    queryset = FunctionAddress.objects.select_related("organization").prefetch_related(
-        Prefetch("codes", queryset=Code.objects.only("id"))
-    )
+    # Codes are few and small: prefetched whole, so including them costs no query per row.
+    queryset = FunctionAddress.objects.select_related("organization").prefetch_related("codes")
     serializer_class = serializers.FunctionAddressSerializer
     filterset_class = filtersets.FunctionAddressFilterSet
     allowed_sort = ("name", "identifier", "created_at", "updated_at")
@@ -120,6 +137,7 @@ class FunctionAddressViewSet(DirectoryViewSet):
     resource_types = ("addresses", "organizations", "codes")
     include_prefetch = {"parent": ("organization__parent",), "codes": ("codes__code_system", "codes__parent")}
     nested_filters = {"organization_pk": "organization_id"}
+    nested_owners = {"organization_pk": Organization}
 
 
 class CodeSystemViewSet(DirectoryViewSet):
@@ -145,6 +163,7 @@ class CodeViewSet(DirectoryViewSet):
     resource_types = ("codes", "codesystems")
     include_prefetch = {"code_system": ("code_system__owner",)}
     nested_filters = {"codesystem_pk": "code_system_id"}
+    nested_owners = {"codesystem_pk": CodeSystem}
 
 
 def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) -> list[dict]:
@@ -155,7 +174,7 @@ def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) 
     request = Request(bare)
     viewset = viewset_class(request=request, format_kwarg=None, kwargs={}, action="list")
     serializer = viewset.get_serializer(instances, many=True)
-    renderer = JSONRenderer()
+    renderer = JsonApiRenderer()
     body = renderer.render(
         serializer.data, renderer_context={"view": viewset, "request": request, "response": Response()}
     )
@@ -188,6 +207,10 @@ class PlainParametersView(APIView):
     # Described by hand (extend_schema_view), not derived from a JSON:API serializer.
     schema = AutoSchema()
     allowed_parameters: dict[str, str] = {}
+
+    def initial(self, request, *args, **kwargs):
+        api_language(request)
+        super().initial(request, *args, **kwargs)
 
     def get_serializer(self, *args, **kwargs):
         # No serializer: the document is built by hand (tells the schema generator so).

@@ -186,13 +186,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "addressbook.api.pagination.DirectoryPagination",
     "DEFAULT_PARSER_CLASSES": ("rest_framework_json_api.parsers.JSONParser",),
     "DEFAULT_RENDERER_CLASSES": (
-        "rest_framework_json_api.renderers.JSONRenderer",
+        "addressbook.api.renderers.JsonApiRenderer",
         "addressbook.api.renderers.JsonApiAsPlainJsonRenderer",
     ),
     "DEFAULT_METADATA_CLASS": "rest_framework_json_api.metadata.JSONAPIMetadata",
     "DEFAULT_FILTER_BACKENDS": (
         "addressbook.api.query.StrictQueryParameters",
-        "rest_framework_json_api.django_filters.DjangoFilterBackend",
+        "addressbook.api.query.FilterBackend",
         "addressbook.api.query.SortFilter",
     ),
     "DEFAULT_AUTHENTICATION_CLASSES": ("addressbook.api.access.ApiTokenAuthentication",),
@@ -210,7 +210,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "addressbook.api.schema.JsonApiSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "vnd.api+json",
-    "TEST_REQUEST_RENDERER_CLASSES": ("rest_framework_json_api.renderers.JSONRenderer",),
+    "TEST_REQUEST_RENDERER_CLASSES": ("addressbook.api.renderers.JsonApiRenderer",),
 }
 JSON_API_FORMAT_FIELD_NAMES = "camelize"
 JSON_API_UNIFORM_EXCEPTIONS = True
@@ -269,6 +269,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Records whose valid-to date has passed stop being routable within the hour.
+    # The change feed numbers on read too; this keeps meta.changeSequence current between reads.
+    "sequence-changes": {
+        "task": "addressbook.sequence_changes",
+        "schedule": env.int("SEQUENCE_CHANGES_EVERY_SECONDS", default=10),
+    },
     "expire-records": {
         "task": "addressbook.expire_records",
         "schedule": env.int("EXPIRE_RECORDS_EVERY_SECONDS", default=60 * 60),
