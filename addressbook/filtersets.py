@@ -6,14 +6,16 @@ Parameter names are snake_case here; the API shows them in camelCase
 
 from __future__ import annotations
 
+import uuid
+
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import selectors, validators
 from addressbook.choices import County, OrganizationKind, OrganizationType, Status
-from addressbook.models import Code, CodeSystem, FunctionAddress, Organization
+from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
 
 STATUS_ALL = "all"
 STATUS_CHOICES = [*Status.choices, (STATUS_ALL, _("All"))]
@@ -136,13 +138,12 @@ class FunctionAddressFilterSet(DirectoryFilterSet):
         return queryset.filter(organization__in=Organization.objects.filter(pk=value).with_descendants())
 
     def filter_code(self, queryset, name, value):
-        codes = Code.objects.filter(code__iexact=value)
-        if _is_uuid(value):
-            codes = Code.objects.filter(pk=value)
-        return queryset.filter(classifications__code__in=codes.with_descendants()).distinct()
+        # A bare value (e.g. "psykiatri") matches that code in every code system; an id one code.
+        codes = Code.objects.filter(pk=value) if _is_uuid(value) else Code.objects.filter(code__iexact=value)
+        return queryset.filter(_classified_with(codes.with_descendants()))
 
     def filter_code_system(self, queryset, name, value):
-        return queryset.filter(classifications__code__code_system_id=value).distinct()
+        return queryset.filter(_classified_with(Code.objects.filter(code_system_id=value)))
 
     def filter_search(self, queryset, name, value):
         return selectors.search(queryset, value)
@@ -183,9 +184,12 @@ class CodeFilterSet(DirectoryFilterSet):
         return queryset.filter(active=value == Status.ACTIVE)
 
 
-def _is_uuid(value: str) -> bool:
-    import uuid
+def _classified_with(codes) -> Exists:
+    """Addresses with at least one of ``codes`` (EXISTS: no join that would repeat addresses)."""
+    return Exists(FunctionAddressCode.objects.filter(function_address=OuterRef("pk"), code__in=codes))
 
+
+def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
     except ValueError:

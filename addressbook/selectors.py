@@ -17,6 +17,8 @@ from addressbook.validators import normalize_participant_identifier
 # A search is a handful of words; more is a paste accident or an attack on the database.
 MAX_SEARCH_WORDS = 8
 MAX_SEARCH_LENGTH = 200
+# Shorter words match nearly everything and cost a scan of the whole table: they are skipped.
+MIN_SEARCH_WORD = 3
 _WORD = re.compile(r"[\w:.@-]+")
 
 
@@ -27,7 +29,7 @@ def search_words(text: str) -> list[str]:
         # The database's unaccent, so query and documents are folded by the same rules.
         cursor.execute("SELECT lower(unaccent(%s))", [text])
         (folded,) = cursor.fetchone()
-    return _WORD.findall(folded)[:MAX_SEARCH_WORDS]
+    return [word for word in _WORD.findall(folded) if len(word) >= MIN_SEARCH_WORD][:MAX_SEARCH_WORDS]
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
@@ -38,7 +40,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     words match, then by name.
     """
     words = search_words(text)
-    if not words:
+    if not words:  # nothing searchable (only words under three characters) finds nothing
         return queryset.none()
     score = Value(0.0, output_field=FloatField())
     for word in words:

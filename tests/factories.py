@@ -24,7 +24,8 @@ class OrganizationFactory(DjangoModelFactory[Organization]):
 
     type = OrganizationType.PARTICIPANT
     participant_identifier = factory.Sequence(lambda n: f"0203:kommun{n}.se")
-    organization_number = factory.Sequence(lambda n: with_luhn_digit(f"212{n:06d}"))
+    # 55… is no real series in the reference data, so tests may also use real numbers.
+    organization_number = factory.Sequence(lambda n: with_luhn_digit(f"55{n:07d}"))
     name = factory.Sequence(lambda n: f"Testkommun {n}")
     kind = OrganizationKind.MUNICIPALITY
     county_code = "12"

@@ -19,10 +19,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         keyword, _, token = header.partition(" ")
-        if keyword != self.keyword or not token.strip():
+        if keyword.lower() != self.keyword.lower() or not token.strip():
             raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer <token>.")
+        failures = FailedTokenThrottle()
+        if not failures.allow_request(request, None):
+            # Guessing tokens costs a lookup each: an address that keeps failing is slowed down.
+            raise exceptions.Throttled(failures.wait())
         client = api_client_authenticate(token.strip())
         if client is None:
+            failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Unknown, expired or revoked token.")
         # A machine, not a person: no Django user; permissions and throttles look at request.auth.
         return (AnonymousUser(), client)
@@ -67,3 +72,25 @@ class AnonymousRateThrottle(throttling.AnonRateThrottle):
         if request.auth is not None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FailedTokenThrottle(throttling.SimpleRateThrottle):
+    """Failed token attempts per address; counts only failures (see ApiTokenAuthentication)."""
+
+    scope = "failed_token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        # Only looks: an attempt is counted by record_failure(), when it has failed.
+        self.key = self.get_cache_key(request, view)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return len(self.history) < self.num_requests
+
+    def record_failure(self, request) -> None:
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)

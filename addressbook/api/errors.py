@@ -10,6 +10,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework_json_api.exceptions import exception_handler as jsonapi_exception_handler
 
 
+def is_whole_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() then refuses."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
 def parameter_error(parameter: str, detail: str, *, code: str = "invalid_parameter") -> ValidationError:
     """A 400 that names the query parameter at fault, as JSON:API's ``source.parameter``."""
     return ValidationError(

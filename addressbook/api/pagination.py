@@ -18,7 +18,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from addressbook.api.errors import parameter_error
+from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.selectors import latest_change_sequence
 
 SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
@@ -42,7 +42,7 @@ class DirectoryPagination(BasePagination):
         self.cursor_mode = False
         paginator = Paginator(queryset, self.size)
         number = request.query_params.get(NUMBER, "1")
-        if not number.isdigit() or int(number) < 1:
+        if not is_whole_number(number) or int(number) < 1:
             raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
         try:
             self.page = paginator.page(int(number))
@@ -62,7 +62,7 @@ class DirectoryPagination(BasePagination):
 
     def _size(self, request) -> int:
         raw = request.query_params.get(SIZE, str(self.default_size))
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_size:
+        if not is_whole_number(raw) or not 1 <= int(raw) <= self.max_size:
             raise parameter_error(SIZE, f"page[size] is a whole number from 1 to {self.max_size}.")
         return int(raw)
 

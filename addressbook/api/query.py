@@ -28,6 +28,8 @@ class StrictQueryParameters(BaseFilterBackend):
                 raise parameter_error(
                     parameter, f"{parameter} is given more than once.", code="repeated_parameter"
                 )
+            if "\x00" in values[0]:
+                raise parameter_error(parameter, f"{parameter} contains a NUL character.")
             self._validate(parameter, values[0], view)
         return queryset
 
@@ -70,6 +72,11 @@ class SortFilter(jsonapi_filters.OrderingFilter):
         if not request.query_params.get(self.ordering_param):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        # Many records share a name: the id breaks ties, so pages neither repeat nor skip.
+        return [*ordering, "pk"] if ordering else ordering
 
 
 class FilterBackend(DjangoFilterBackend):

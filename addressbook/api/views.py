@@ -23,7 +23,7 @@ from rest_framework_json_api import views
 
 from addressbook import filtersets
 from addressbook.api import serializers
-from addressbook.api.errors import parameter_error
+from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.renderers import JsonApiRenderer
 from addressbook.api.schema import document_schema, resource_schema
@@ -101,10 +101,9 @@ class DirectoryViewSet(views.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        if page:
-            response["Last-Modified"] = http_date(max(record.updated_at for record in page).timestamp())
-        return response
+        # No Last-Modified: a record leaving the page would not make the page newer.
+        # ConditionalGetMiddleware's ETag revalidates pages exactly.
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -225,6 +224,8 @@ class PlainParametersView(APIView):
                 )
             if len(request.query_params.getlist(parameter)) > 1:
                 raise parameter_error(parameter, f"{parameter} is given more than once.")
+            if "\x00" in request.query_params[parameter]:
+                raise parameter_error(parameter, f"{parameter} contains a NUL character.")
         return {name: request.query_params.get(name, "") for name in self.allowed_parameters}
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -274,10 +275,10 @@ class ChangeFeedView(PlainParametersView):
     def get(self, request):
         params = self.parameters(request)
         after = params["filter[after]"] or "0"
-        if not after.isdigit():
+        if not is_whole_number(after):
             raise parameter_error("filter[after]", "filter[after] is a sequence number (0 or more).")
         size = params["page[size]"] or str(settings.API_PAGE_SIZE)
-        if not size.isdigit() or not 1 <= int(size) <= settings.API_MAX_CHANGES_PAGE_SIZE:
+        if not is_whole_number(size) or not 1 <= int(size) <= settings.API_MAX_CHANGES_PAGE_SIZE:
             raise parameter_error("page[size]", f"page[size] is 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.")
         if params["include"] not in ("", "resource"):
             raise parameter_error("include", "The change feed can include only: resource.")
@@ -302,7 +303,10 @@ class ChangeFeedView(PlainParametersView):
         document["meta"]["latestSequence"] = latest_change_sequence()
         if params["include"]:
             document["included"] = self._current_state(request, changes)
-        return Response(document)
+        response = Response(document)
+        # A follower polls the same URL for new changes: a cached page would hide them.
+        response["Cache-Control"] = "no-cache"
+        return response
 
     def _links(self, request, changes, after: str) -> dict[str, str]:
         url = request.build_absolute_uri()

@@ -339,7 +339,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddresscode',
-            trigger=pgtrigger.compiler.Trigger(name='search_document_refresh', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            UPDATE addressbook_functionaddress SET search_document = NULL\n            WHERE id = CASE WHEN TG_OP = 'DELETE'\n                THEN OLD.function_address_id ELSE NEW.function_address_id END;\n            RETURN NULL;\n        ", hash='bfb7cc6c843e25bf5f314f75368460d8296aaf7f', operation='INSERT OR DELETE', pgid='pgtrigger_search_document_refresh_73aee', table='addressbook_functionaddresscode', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='search_document_refresh', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n            -- The address changed (its codes): a new updated_at for filter[updatedSince] and\n            -- Last-Modified, and a new search document.\n            UPDATE addressbook_functionaddress SET search_document = NULL, updated_at = clock_timestamp()\n            WHERE id = CASE WHEN TG_OP = 'DELETE'\n                THEN OLD.function_address_id ELSE NEW.function_address_id END;\n            RETURN NULL;\n        ", hash='74beda8dcd196eb912691a6d1764ecda23c56822', operation='INSERT OR DELETE', pgid='pgtrigger_search_document_refresh_73aee', table='addressbook_functionaddresscode', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddresscode',

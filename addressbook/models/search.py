@@ -117,7 +117,9 @@ def classification_search_trigger() -> pgtrigger.Trigger:
         when=pgtrigger.After,
         operation=pgtrigger.Insert | pgtrigger.Delete,
         func=f"""
-            UPDATE {ADDRESS_TABLE} SET search_document = NULL
+            -- The address changed (its codes): a new updated_at for filter[updatedSince] and
+            -- Last-Modified, and a new search document.
+            UPDATE {ADDRESS_TABLE} SET search_document = NULL, updated_at = clock_timestamp()
             WHERE id = CASE WHEN TG_OP = 'DELETE'
                 THEN OLD.function_address_id ELSE NEW.function_address_id END;
             RETURN NULL;

@@ -204,9 +204,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "client": env.str("API_CLIENT_RATE", default="6000/min"),
         "anonymous": env.str("API_ANONYMOUS_RATE", default="600/min"),
+        "failed_token": env.str("API_FAILED_TOKEN_RATE", default="20/min"),
     },
-    # Throttle by the client's address as the proxy saw it (the last NUM_PROXIES hops).
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0) if env.str("API_NUM_PROXIES", default="") else None,
+    # Rate limits key on the caller's address: REMOTE_ADDR unless told how many proxies
+    # (each appending to X-Forwarded-For) stand in front; a client cannot forge it then.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "addressbook.api.schema.JsonApiSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "vnd.api+json",

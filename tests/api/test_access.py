@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from addressbook.api.access import AnonymousRateThrottle
+from addressbook.api.access import AnonymousRateThrottle, FailedTokenThrottle
 from addressbook.models import ApiClient
 from addressbook.models.api_clients import hash_token
 from addressbook.services.api_clients import api_client_create, api_client_rotate_token
@@ -169,3 +169,28 @@ def test_admin_can_revoke_tokens(admin_client, client):
         {"action": "revoke", "_selected_action": [api_client.pk]},
     )
     assert client.get(ORGANIZATIONS, headers=bearer(token)).status_code == 401
+
+
+def test_the_scheme_name_is_case_insensitive(client):
+    _api_client, token = api_client_create(name="Lowercase")
+    assert client.get(ORGANIZATIONS, headers={"authorization": f"bearer {token}"}).status_code == 200
+
+
+def test_guessing_tokens_is_slowed_down_per_address(client, monkeypatch):
+    # given an address allowed three failed token attempts a minute
+    monkeypatch.setattr(FailedTokenThrottle, "THROTTLE_RATES", {"failed_token": "3/min"})
+
+    # when it keeps guessing
+    statuses = [client.get(ORGANIZATIONS, headers=bearer(f"guess-{n}")).status_code for n in range(5)]
+
+    # then after three failures it is told to wait, without another token lookup
+    assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_limit(client, monkeypatch):
+    monkeypatch.setattr(AnonymousRateThrottle, "THROTTLE_RATES", {"anonymous": "2/min"})
+    statuses = [
+        client.get(ORGANIZATIONS, headers={"x-forwarded-for": f"198.51.100.{n}"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from addressbook.models import Organization
+from tests.factories import FunctionAddressCodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +37,34 @@ def test_if_modified_since_uses_last_modified(client, malmo):
     assert again.status_code == 304
 
 
-def test_collections_have_etags_and_last_modified(client, malmo):
+def test_collections_are_revalidated_by_etag_not_by_date(client, malmo):
+    # A record leaving a page does not make the page "newer": only the ETag tells.
     first = client.get("/api/organizations")
     again = client.get("/api/organizations", headers={"if-none-match": first["ETag"]})
-    assert first["Last-Modified"]
+    assert "Last-Modified" not in first
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/organizations", "/api/addresses", "/api/codesystems", "/api/codes", "/api/changes"]
-)
+def test_a_new_classification_makes_an_address_modified(client, malmo_address, psychiatry_codes):
+    # given a client that has the address and its Last-Modified
+    url = f"/api/addresses/{malmo_address.pk}"
+    first = client.get(url)
+
+    # when the address is classified with a code (a second later, as dates have seconds)
+    time.sleep(1.1)
+    FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[0])
+
+    # then revalidating by date gives the new version
+    again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert again.status_code == 200
+    assert len(again.json()["data"]["relationships"]["codes"]["data"]) == 1
+
+
+def test_the_change_feed_is_never_served_from_a_cache(client):
+    assert client.get("/api/changes")["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize("url", ["/api/organizations", "/api/addresses", "/api/codesystems", "/api/codes"])
 def test_every_lookup_says_how_long_it_may_be_cached(client, url):
     response = client.get(url)
     assert response.status_code == 200
