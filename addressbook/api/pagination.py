@@ -1,9 +1,10 @@
-"""Paging: page numbers for people and UIs, a keyset cursor for full syncs.
+"""Paging: a keyset walk by default, page numbers for sorted views.
 
-``page[number]`` + ``page[size]`` pages a sorted collection and counts it. ``page[after]``
-(empty to start) walks the collection in id order, which never changes for a record: a sync
-that follows ``links.next`` sees every record that exists throughout exactly once, however
-many are renamed or added meanwhile. Ids are time-ordered, so new records come last.
+Without ``sort``, ``filter[search]`` or ``page[number]`` a collection is walked in id order
+(``page[after]`` = the last id seen, empty to start), which never changes for a record: a
+client that follows ``links.next`` sees every record that exists throughout exactly once,
+however many are renamed or added meanwhile. Ids are time-ordered, so new records come last.
+``page[number]`` pages a sorted or searched collection and counts it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ class DirectoryPagination(BasePagination):
         # number, so a client syncing from this number cannot miss it.
         self.change_sequence = latest_change_sequence()
         self.size = self._size(request)
-        if AFTER in request.query_params:
+        params = request.query_params
+        ordered_by_request = "sort" in params or "filter[search]" in params
+        if AFTER in params or (NUMBER not in params and not ordered_by_request):
             return self._paginate_after(queryset, request)
         self.cursor_mode = False
         paginator = Paginator(queryset, self.size)
@@ -70,13 +73,15 @@ class DirectoryPagination(BasePagination):
         self.cursor_mode = True
         if "sort" in request.query_params:
             raise parameter_error("sort", "A page[after] walk is always in id order; leave out sort.")
-        after = request.query_params[AFTER]
+        after = request.query_params.get(AFTER, "")
         queryset = queryset.order_by("pk")
         if after:
             try:
                 queryset = queryset.filter(pk__gt=uuid.UUID(after))
             except ValueError as error:
                 raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
+        # The first page counts the collection (once per walk, not once per page).
+        self.count = None if after else queryset.count()
         rows = list(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
         rows = rows[: self.size]
@@ -97,6 +102,8 @@ class DirectoryPagination(BasePagination):
             links["next"] = self._link(**{AFTER: str(self.last_id)}) if self.has_next else None
             links["prev"] = None
             meta["pagination"] = {"size": self.size}
+            if self.count is not None:
+                meta["pagination"]["count"] = self.count
         else:
             page = self.page
             links["first"] = self._link(**{NUMBER: 1})

@@ -453,8 +453,18 @@ def test_sort_codes(api, sort, expected):
     assert [r["attributes"]["code"] for r in response.document["data"]] == expected
 
 
-def test_without_sort_a_collection_is_in_name_order(api, alphabet):
-    assert names(api.get("/api/organizations").document) == ["Alfa", "Bravo", "Charlie"]
+def test_pages_by_number_without_sort_are_in_name_order(api, alphabet):
+    assert names(api.get("/api/organizations", {"page[number]": "1"}).document) == [
+        "Alfa",
+        "Bravo",
+        "Charlie",
+    ]
+
+
+def test_without_paging_parameters_a_collection_is_in_creation_order(api, alphabet):
+    # The default walk is a keyset walk in id order; ids are time-ordered.
+    created = [o.name for o in Organization.objects.order_by("pk")]
+    assert names(api.get("/api/organizations").document) == created
 
 
 @pytest.fixture
