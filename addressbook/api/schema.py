@@ -35,6 +35,88 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+ERRORS_SCHEMA = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "status": {"type": "string"},
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                    "detail": {"type": "string"},
+                    "source": {
+                        "type": "object",
+                        "properties": {"parameter": {"type": "string"}, "pointer": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+}
+LINKS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "string", "format": "uri", "nullable": True},
+}
+ERROR_RESPONSES = {
+    "400": "A query parameter is unknown or has a bad value (named in source.parameter).",
+    "401": "A token was sent but is unknown, expired or revoked (or one is required).",
+    "404": "No such resource.",
+    "429": "Too many requests; see the Retry-After header.",
+}
+
+
+def complete_documents(result, generator, request, public):
+    """Describe the documents as the server sends them, so a generated client works.
+
+    drf-spectacular-jsonapi describes a page as a bare array and a plain-JSON single resource
+    as a bare resource object; both are JSON:API documents with data, links, meta, included.
+    Errors, 304s and ids are described too, and DRF's unused ``format`` parameter is dropped.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in list(schemas.items()):
+        if name.startswith("Paginated") and schema.get("type") == "array":
+            schemas[name] = {
+                "type": "object",
+                "required": ["data"],
+                "properties": {
+                    "data": schema,
+                    "included": {"type": "array", "items": {"type": "object"}},
+                    "links": LINKS_SCHEMA,
+                    "meta": {"type": "object"},
+                },
+            }
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        if "id" in properties and properties["id"] == {}:
+            properties["id"] = {"type": "string", "format": "uuid"}
+    schemas["Errors"] = ERRORS_SCHEMA
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            operation["parameters"] = [
+                p for p in operation.get("parameters", []) if p.get("name") != "format"
+            ]
+            ok = operation["responses"].get("200", {}).get("content", {})
+            if "application/vnd.api+json" in ok:
+                ok["application/json"] = ok["application/vnd.api+json"]
+            operation["responses"].setdefault("304", {"description": "Not modified (If-None-Match)."})
+            for status, text in ERROR_RESPONSES.items():
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": text,
+                        "content": {
+                            "application/vnd.api+json": {"schema": {"$ref": "#/components/schemas/Errors"}}
+                        },
+                    },
+                )
+    return result
+
+
 def camelize_filter_parameters(result, generator, request, public):
     """Show filters as clients send them: filter[codeSystem], not filter[code_system]."""
     for path in result.get("paths", {}).values():

@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "addressbook.api.schema.camelize_filter_parameters",
+        "addressbook.api.schema.complete_documents",
     ],
 }
 

@@ -45,3 +45,20 @@ def test_docs_page_serves_its_assets_itself(client):
     assert response.status_code == 200
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.text
     assert "cdn." not in response.text
+
+
+def test_schema_describes_documents_as_they_are_sent(client):
+    schema = yaml.safe_load(client.get("/api/schema").content)
+    page = schema["components"]["schemas"]["PaginatedFunctionAddressList"]
+    single = schema["paths"]["/api/addresses/{id}"]["get"]["responses"]
+    listing = schema["paths"]["/api/addresses"]["get"]
+
+    # a page is a document with data, links and meta, not a bare array
+    assert {"data", "links", "meta", "included"} <= set(page["properties"])
+    assert page["properties"]["data"]["type"] == "array"
+    # plain-JSON clients get the same document as JSON:API clients
+    content = single["200"]["content"]
+    assert content["application/json"] == content["application/vnd.api+json"]
+    # errors and revalidation are described; the unused format parameter is not
+    assert {"304", "400", "404", "429"} <= set(single)
+    assert "format" not in {p["name"] for p in listing["parameters"]}
