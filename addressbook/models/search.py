@@ -45,6 +45,16 @@ def _ancestor_names(start_id_sql: str) -> str:
     )"""
 
 
+def _wait_for_renames(parent_id_sql: str) -> str:
+    """SQL that waits for an uncommitted rename of the parent before its names are read.
+
+    Without it, a row written under an organisation that another transaction is renaming
+    would keep the old name in its document: the rename's cascade cannot see the new row.
+    FOR SHARE conflicts with the rename's row lock, and the next statement reads the result.
+    """
+    return f"PERFORM 1 FROM {ORGANIZATION_TABLE} WHERE id = {parent_id_sql} FOR SHARE;"
+
+
 def organization_search_triggers() -> list[pgtrigger.Trigger]:
     """Compute an organisation's document; refresh the sub-tree's when its names change."""
     return [
@@ -53,6 +63,7 @@ def organization_search_triggers() -> list[pgtrigger.Trigger]:
             when=pgtrigger.Before,
             operation=pgtrigger.Insert | pgtrigger.Update,
             func=f"""
+                {_wait_for_renames("NEW.parent_id")}
                 NEW.search_document := lower(unaccent(concat_ws(' ',
                     NEW.name, NEW.alternate_name, NEW.participant_identifier, NEW.description,
                     {_ancestor_names("NEW.parent_id")}
@@ -96,6 +107,7 @@ def address_search_trigger() -> pgtrigger.Trigger:
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update,
         func=f"""
+            {_wait_for_renames("NEW.organization_id")}
             NEW.search_document := lower(unaccent(concat_ws(' ',
                 NEW.name, NEW.identifier, NEW.description, array_to_string(NEW.keywords, ' '),
                 {_ancestor_names("NEW.organization_id")},

@@ -67,8 +67,13 @@ def api_client_authenticate(token: str) -> ApiClient | None:
         return None
     now = timezone.now()
     if client.last_used_at is None or client.last_used_at < now - LAST_USED_RESOLUTION:
-        # A conditional UPDATE: concurrent requests write once, and nothing else is touched.
-        ApiClient.objects.filter(pk=client.pk).exclude(last_used_at__gte=now - LAST_USED_RESOLUTION).update(
-            last_used_at=now
-        )
+        # After the request's transaction: its row lock then lasts one statement, not a request.
+        transaction.on_commit(lambda: _note_use(client.pk, now))
     return client
+
+
+def _note_use(client_id, now: datetime.datetime) -> None:
+    # A conditional UPDATE: concurrent requests write once, and nothing else is touched.
+    ApiClient.objects.filter(pk=client_id).exclude(last_used_at__gte=now - LAST_USED_RESOLUTION).update(
+        last_used_at=now
+    )

@@ -81,10 +81,12 @@ def test_a_new_token_replaces_the_old_one(client):
     assert client.get(ORGANIZATIONS, headers=bearer(new)).status_code == 200
 
 
-def test_last_use_is_recorded(client):
+def test_last_use_is_recorded(client, django_capture_on_commit_callbacks):
     api_client, token = api_client_create(name="Uppsala")
     assert api_client.last_used_at is None
-    client.get(ORGANIZATIONS, headers=bearer(token))
+    # Recorded after the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(ORGANIZATIONS, headers=bearer(token))
     api_client.refresh_from_db()
     assert timezone.now() - api_client.last_used_at < datetime.timedelta(minutes=1)
 
