@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tests.factories import CodeFactory, CodeSystemFactory, FunctionAddressFactory, OrganizationFactory
 
@@ -19,6 +21,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def second_connection() -> psycopg.Connection:
+    """A connection of its own to the test database, for tests of concurrent transactions."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params)
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ import threading
 
 import psycopg
 import pytest
-from django.db import connection
 
 from addressbook.models import Organization
+from tests.conftest import second_connection
 from tests.factories import OrganizationFactory, SubOrganizationFactory
-
-
-def connect() -> psycopg.Connection:
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return psycopg.connect(**params)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,7 +19,7 @@ def test_a_move_racing_an_uncommitted_move_cannot_make_a_cycle():
     a = SubOrganizationFactory(parent=malmo)
     b = SubOrganizationFactory(parent=malmo)
     update = f"UPDATE {Organization._meta.db_table} SET parent_id = %s WHERE id = %s"  # noqa: S608
-    first, second = connect(), connect()
+    first, second = second_connection(), second_connection()
     outcome: dict[str, str] = {}
 
     def move_b_under_a() -> None:

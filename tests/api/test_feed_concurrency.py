@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import psycopg
 import pytest
-from django.db import connection
 
 from addressbook.models import Organization
+from tests.conftest import second_connection
 from tests.factories import OrganizationFactory
-
-
-def connect() -> psycopg.Connection:
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return psycopg.connect(**params)
 
 
 def feed(client, after: int) -> list[dict]:
@@ -30,7 +22,7 @@ def test_a_change_committed_after_later_ones_is_still_delivered(client):
     position = max(int(change["id"]) for change in feed(client, 0))
 
     # when one transaction changes Malmö but commits only after another has changed Lund
-    slow = connect()
+    slow = second_connection()
     try:
         malmo = OrganizationFactory(name="Malmö stad")
         slow.execute(f"UPDATE {Organization._meta.db_table} SET name = %s WHERE id = %s", ("Malmö", malmo.pk))  # noqa: S608
