@@ -13,7 +13,6 @@ import uuid
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -31,6 +30,7 @@ class DirectoryPagination(BasePagination):
     query_names = ("size", "number", "after")
     default_size = settings.API_PAGE_SIZE
     max_size = settings.API_MAX_PAGE_SIZE
+    count_limit = settings.API_COUNT_LIMIT
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -43,25 +43,32 @@ class DirectoryPagination(BasePagination):
         if AFTER in params or (NUMBER not in params and not ordered_by_request):
             return self._paginate_after(queryset, request)
         self.cursor_mode = False
-        paginator = Paginator(queryset, self.size)
         number = request.query_params.get(NUMBER, "1")
         if not is_whole_number(number) or int(number) < 1:
             raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
-        try:
-            self.page = paginator.page(int(number))
-        except InvalidPage as error:
+        self.number = int(number)
+        self.count = self._capped_count(queryset)
+        offset = (self.number - 1) * self.size
+        rows = list(queryset[offset : offset + self.size + 1])
+        if not rows and self.number > 1:
             raise NotFound(
                 [
                     {
                         "status": "404",
                         "code": "page_not_found",
                         "title": "Not found",
-                        "detail": f"There is no page {number}; the last is {paginator.num_pages}.",
+                        "detail": f"There is no page {number}.",
                         "source": {"parameter": NUMBER},
                     }
                 ]
-            ) from error
-        return list(self.page)
+            )
+        self.has_next = len(rows) > self.size
+        return rows[: self.size]
+
+    def _capped_count(self, queryset) -> int | None:
+        """The count, or None past count_limit: beyond it an exact COUNT costs more than a page."""
+        counted = queryset[: self.count_limit + 1].count()
+        return counted if counted <= self.count_limit else None
 
     def _size(self, request) -> int:
         raw = request.query_params.get(SIZE, str(self.default_size))
@@ -81,7 +88,8 @@ class DirectoryPagination(BasePagination):
             except ValueError as error:
                 raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
         # The first page counts the collection (once per walk, not once per page).
-        self.count = None if after else queryset.count()
+        self.count = None if after else self._capped_count(queryset)
+        self.counted = not after
         rows = list(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
         rows = rows[: self.size]
@@ -94,6 +102,11 @@ class DirectoryPagination(BasePagination):
             url = remove_query_param(url, name) if value is None else replace_query_param(url, name, value)
         return url
 
+    def _count_meta(self) -> dict[str, int]:
+        if self.count is None:
+            return {"countAtLeast": self.count_limit + 1}
+        return {"count": self.count}
+
     def get_paginated_response(self, data):
         links = OrderedDict(self=self.request.build_absolute_uri())
         meta: dict = {"changeSequence": self.change_sequence}
@@ -102,22 +115,18 @@ class DirectoryPagination(BasePagination):
             links["next"] = self._link(**{AFTER: str(self.last_id)}) if self.has_next else None
             links["prev"] = None
             meta["pagination"] = {"size": self.size}
-            if self.count is not None:
-                meta["pagination"]["count"] = self.count
+            if self.counted:
+                meta["pagination"].update(self._count_meta())
         else:
-            page = self.page
             links["first"] = self._link(**{NUMBER: 1})
-            links["last"] = self._link(**{NUMBER: page.paginator.num_pages})
-            links["next"] = self._link(**{NUMBER: page.next_page_number()}) if page.has_next() else None
-            links["prev"] = (
-                self._link(**{NUMBER: page.previous_page_number()}) if page.has_previous() else None
-            )
-            meta["pagination"] = {
-                "page": page.number,
-                "pages": page.paginator.num_pages,
-                "count": page.paginator.count,
-                "size": self.size,
-            }
+            pages = -(-self.count // self.size) if self.count is not None else None
+            if pages:
+                links["last"] = self._link(**{NUMBER: pages})
+            links["next"] = self._link(**{NUMBER: self.number + 1}) if self.has_next else None
+            links["prev"] = self._link(**{NUMBER: self.number - 1}) if self.number > 1 else None
+            meta["pagination"] = {"page": self.number, "size": self.size, **self._count_meta()}
+            if pages is not None:
+                meta["pagination"]["pages"] = max(pages, 1)
         return Response({"results": data, "meta": meta, "links": links})
 
     def get_schema_operation_parameters(self, view):

@@ -181,6 +181,8 @@ API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
 API_MAX_CHANGES_PAGE_SIZE = env.int("API_MAX_CHANGES_PAGE_SIZE", default=1000)
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+# Numbered pages count the collection up to this many; beyond, meta says "at least".
+API_COUNT_LIMIT = env.int("API_COUNT_LIMIT", default=10000)
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "addressbook.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "addressbook.api.pagination.DirectoryPagination",

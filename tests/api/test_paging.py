@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from addressbook.api.pagination import DirectoryPagination
 from addressbook.models import Code, CodeSystem, FunctionAddress, Organization
 from tests.api.conftest import BASE_URL, ids, walk
 from tests.factories import (
@@ -227,3 +228,18 @@ def test_links_follow_the_host_and_scheme_the_client_used(api, settings, many_re
 
     assert document["links"]["next"].startswith("https://adressbok.example.se/api/addresses?")
     assert document["links"]["self"].startswith("https://adressbok.example.se/api/addresses?")
+
+
+def test_a_collection_larger_than_the_count_limit_says_at_least(api, many_records, monkeypatch):
+    # given a server that counts at most five records
+    monkeypatch.setattr(DirectoryPagination, "count_limit", 5)
+
+    # when a client asks for numbered pages and for the default walk
+    numbered = api.get("/api/organizations", {"page[size]": "4", "page[number]": "2"}).document
+    walk_start = api.get("/api/organizations", {"page[size]": "4"}).document
+
+    # then neither pays for an exact count, and the pages still link on
+    assert numbered["meta"]["pagination"] == {"page": 2, "size": 4, "countAtLeast": 6}
+    assert "last" not in numbered["links"]
+    assert numbered["links"]["next"]
+    assert walk_start["meta"]["pagination"] == {"size": 4, "countAtLeast": 6}
