@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -25,7 +26,9 @@ from addressbook.services.api_clients import (
 from addressbook.services.lifecycle import (
     ActivationRefusedError,
     function_addresses_activate,
+    function_addresses_confirm,
     function_addresses_deactivate,
+    function_addresses_unconfirmed,
     organizations_activate,
     organizations_deactivate,
 )
@@ -252,6 +255,30 @@ class CodeFilter(admin.SimpleListFilter):
         return queryset.filter(classifications__code__in=codes).distinct()
 
 
+class ConfirmationFilter(admin.SimpleListFilter):
+    """Addresses due for a staffing check: neither confirmed nor changed for a long time."""
+
+    title = _("staffing confirmation")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        months = settings.ADDRESS_CONFIRMATION_MONTHS
+        return [
+            (
+                "due",
+                ngettext("Not confirmed for %(months)d month", "Not confirmed for %(months)d months", months)
+                % {"months": months},
+            ),
+            ("recent", _("Confirmed or changed recently")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("due", "recent"):
+            return queryset
+        due = function_addresses_unconfirmed(months=settings.ADDRESS_CONFIRMATION_MONTHS).values("pk")
+        return queryset.filter(pk__in=due) if self.value() == "due" else queryset.exclude(pk__in=due)
+
+
 @admin.register(FunctionAddress)
 class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
     class ClassificationInline(admin.TabularInline):
@@ -261,23 +288,46 @@ class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
         verbose_name = _("classification code")
         verbose_name_plural = _("classification codes")
 
-    list_display = ("name", "identifier", "organization", "status", "valid_to", "updated_at")
-    list_filter = ("status", "organization__kind", "organization__county_code", CodeFilter)
+    list_display = ("name", "identifier", "organization", "status", "valid_to", "confirmed_at", "updated_at")
+    list_filter = (
+        "status",
+        ConfirmationFilter,
+        "organization__kind",
+        "organization__county_code",
+        CodeFilter,
+    )
     search_fields = ("identifier", "name", "description", "keywords", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "confirmed_at", "confirmed_by")
     show_full_result_count = False
     list_per_page = 50
     inlines = (ClassificationInline,)
-    actions = ("activate", "deactivate")
+    actions = ("confirm_staffed", "activate", "deactivate")
     history_with_related = True
     fieldsets = (
         (None, {"fields": ("identifier", "name", "organization")}),
         (_("Description"), {"fields": ("description", "keywords")}),
         STATUS_FIELDSET,
+        (_("Staffing"), {"fields": ("confirmed_at", "confirmed_by")}),
         RECORD_FIELDSET,
     )
+
+    @admin.action(
+        description=_("Confirm that the selected addresses are staffed and correct"), permissions=["change"]
+    )
+    def confirm_staffed(self, request: HttpRequest, queryset: QuerySet[FunctionAddress]) -> None:
+        count = function_addresses_confirm(function_addresses=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d function address confirmed as staffed and correct.",
+                "%(count)d function addresses confirmed as staffed and correct.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: FunctionAddress | None = None):
         fields = list(super().get_readonly_fields(request, obj))

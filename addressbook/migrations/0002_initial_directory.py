@@ -8,6 +8,7 @@ import django.db.models.functions.datetime
 import django.db.models.functions.text
 import pgtrigger.compiler
 import pgtrigger.migrations
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -18,6 +19,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('addressbook', '0001_postgres_extensions'),
         ('pghistory', '0007_auto_20250421_0444'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -38,27 +40,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'code system',
                 'verbose_name_plural': 'code systems',
-                'ordering': ['name', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='FunctionAddress',
-            fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
-                ('identifier', models.CharField(help_text='Globally unique; messages carry it as their function address, e.g. sdk:inkorg:0203:digg.se. Only federation administrators can change it once saved.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
-                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='name')),
-                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='description')),
-                ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
-                ('search_document', models.TextField(blank=True, default='', editable=False, verbose_name='search document')),
-            ],
-            options={
-                'verbose_name': 'function address',
-                'verbose_name_plural': 'function addresses',
                 'ordering': ['name', 'id'],
             },
         ),
@@ -115,6 +96,29 @@ class Migration(migrations.Migration):
             ],
             options={
                 'abstract': False,
+            },
+        ),
+        migrations.CreateModel(
+            name='FunctionAddress',
+            fields=[
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
+                ('id', models.UUIDField(default=addressbook.models.base.time_ordered_uuid, editable=False, primary_key=True, serialize=False, verbose_name='id')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive')], db_index=True, default='active', help_text='Inactive records are kept, so that lookups can tell them from records that never existed.', max_length=8, verbose_name='status')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, help_text='After this date the record is deactivated automatically.', null=True, verbose_name='valid to')),
+                ('identifier', models.CharField(help_text='Globally unique; messages carry it as their function address, e.g. sdk:inkorg:0203:digg.se. Only federation administrators can change it once saved.', max_length=256, validators=[addressbook.validators.validate_identifier], verbose_name='identifier')),
+                ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='name')),
+                ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='description')),
+                ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
+                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text='When an administrator last confirmed that the address is staffed and correct.', null=True, verbose_name='confirmed staffed')),
+                ('search_document', models.TextField(blank=True, default='', editable=False, verbose_name='search document')),
+                ('confirmed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+            ],
+            options={
+                'verbose_name': 'function address',
+                'verbose_name_plural': 'function addresses',
+                'ordering': ['name', 'id'],
             },
         ),
         migrations.CreateModel(
@@ -193,6 +197,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=256, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='name')),
                 ('description', models.TextField(blank=True, max_length=1024, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters], verbose_name='description')),
                 ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64, validators=[addressbook.validators.reject_angle_brackets, addressbook.validators.reject_control_characters]), blank=True, default=list, help_text='Words people search for, separated by commas.', size=None, verbose_name='search keywords')),
+                ('confirmed_at', models.DateTimeField(blank=True, editable=False, help_text='When an administrator last confirmed that the address is staffed and correct.', null=True, verbose_name='confirmed staffed')),
+                ('confirmed_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
                 ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
                 ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='addressbook.functionaddress')),
                 ('organization', models.ForeignKey(db_constraint=False, help_text='The organisation or sub-organisation that receives messages sent to this address.', on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='addressbook.organization', verbose_name='organisation')),
@@ -475,15 +481,15 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='e96ee2ecf90534fe6c1040aab316a8d32effa862', operation='INSERT', pgid='pgtrigger_insert_insert_1f4ee', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("confirmed_at", "confirmed_by_id", "created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='7ca7e9762c856e121099fecd993f4e7a8efcf310', operation='INSERT', pgid='pgtrigger_insert_insert_1f4ee', table='addressbook_functionaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='2e4bc9067ccc2da41d122587a39d574de943bf08', operation='UPDATE', pgid='pgtrigger_update_update_ed1ed', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."confirmed_at" IS DISTINCT FROM (NEW."confirmed_at") OR OLD."confirmed_by_id" IS DISTINCT FROM (NEW."confirmed_by_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."identifier" IS DISTINCT FROM (NEW."identifier") OR OLD."keywords" IS DISTINCT FROM (NEW."keywords") OR OLD."name" IS DISTINCT FROM (NEW."name") OR OLD."organization_id" IS DISTINCT FROM (NEW."organization_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."valid_from" IS DISTINCT FROM (NEW."valid_from") OR OLD."valid_to" IS DISTINCT FROM (NEW."valid_to"))', func='INSERT INTO "addressbook_functionaddressevent" ("confirmed_at", "confirmed_by_id", "created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (NEW."confirmed_at", NEW."confirmed_by_id", NEW."created_at", NEW."description", NEW."id", NEW."identifier", NEW."keywords", NEW."name", NEW."organization_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."valid_from", NEW."valid_to"); RETURN NULL;', hash='9df3da207d0bc85cb2cb97ea302ddb776025374b', operation='UPDATE', pgid='pgtrigger_update_update_ed1ed', table='addressbook_functionaddress', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='functionaddress',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."keywords", OLD."name", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='7730addf490f10d7e0cf1b8c9e5b5d6966f81b2a', operation='DELETE', pgid='pgtrigger_delete_delete_4f81a', table='addressbook_functionaddress', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "addressbook_functionaddressevent" ("confirmed_at", "confirmed_by_id", "created_at", "description", "id", "identifier", "keywords", "name", "organization_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "valid_from", "valid_to") VALUES (OLD."confirmed_at", OLD."confirmed_by_id", OLD."created_at", OLD."description", OLD."id", OLD."identifier", OLD."keywords", OLD."name", OLD."organization_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status", OLD."valid_from", OLD."valid_to"); RETURN NULL;', hash='bec33040b4182fa2f352aa1fed879637f25d4c38', operation='DELETE', pgid='pgtrigger_delete_delete_4f81a', table='addressbook_functionaddress', when='AFTER')),
         ),
         migrations.AddIndex(
             model_name='codesystem',

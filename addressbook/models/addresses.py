@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,6 +79,22 @@ class FunctionAddress(DirectoryRecord):
         blank=True,
     )
 
+    confirmed_at = models.DateTimeField(
+        _("confirmed staffed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When an administrator last confirmed that the address is staffed and correct."),
+    )
+    confirmed_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     search_document = search_document_field()
 
     objects = FunctionAddressQuerySet.as_manager()
@@ -105,7 +122,9 @@ class FunctionAddress(DirectoryRecord):
         triggers = [
             address_search_trigger(),
             *change_feed_triggers(
-                ResourceType.ADDRESSES, active="ROW.status = 'active'", derived_fields=DERIVED_FIELDS
+                ResourceType.ADDRESSES,
+                active="ROW.status = 'active'",
+                unpublished_fields=(*DERIVED_FIELDS, "confirmed_at", "confirmed_by"),
             ),
         ]
 

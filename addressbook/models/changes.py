@@ -61,12 +61,13 @@ class Change(models.Model):
 
 
 def change_feed_triggers(
-    resource_type: ResourceType, *, active: str, derived_fields: tuple[str, ...] = ("updated_at",)
+    resource_type: ResourceType, *, active: str, unpublished_fields: tuple[str, ...] = ("updated_at",)
 ) -> list[pgtrigger.Trigger]:
     """Triggers that record creates, updates (deactivations told apart) and deletes in the feed.
 
     ``active`` is the SQL that is true for an active row of ``ROW`` (e.g. ``ROW.status = 'active'``);
-    a change to ``derived_fields`` alone (timestamps, search documents) is not published.
+    a change to ``unpublished_fields`` alone (timestamps, search documents, the staffing
+    confirmation) is nothing the API shows, so nothing to publish.
     """
 
     def insert(action_sql: str, row: str) -> str:
@@ -88,7 +89,7 @@ def change_feed_triggers(
             name="change_feed_update",
             when=pgtrigger.After,
             operation=pgtrigger.Update,
-            condition=pgtrigger.AnyChange(exclude=list(derived_fields)),
+            condition=pgtrigger.AnyChange(exclude=list(unpublished_fields)),
             func=insert(f"CASE WHEN {deactivated} THEN 'deactivated' ELSE 'updated' END", "NEW"),
         ),
         pgtrigger.Trigger(

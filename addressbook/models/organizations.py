@@ -205,7 +205,7 @@ class Organization(DirectoryRecord):
             no_parent_cycle_trigger(),
             *organization_search_triggers(),
             *change_feed_triggers(
-                ResourceType.ORGANIZATIONS, active="ROW.status = 'active'", derived_fields=DERIVED_FIELDS
+                ResourceType.ORGANIZATIONS, active="ROW.status = 'active'", unpublished_fields=DERIVED_FIELDS
             ),
         ]
 

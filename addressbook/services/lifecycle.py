@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from addressbook.choices import OrganizationType, Status
@@ -75,6 +76,20 @@ def function_addresses_activate(*, function_addresses: QuerySet[FunctionAddress]
         _("Nothing was activated: some addresses belong to inactive organisations, e.g. %(names)s"),
     )
     return function_addresses.filter(status=Status.INACTIVE).update(status=Status.ACTIVE, updated_at=Now())
+
+
+@transaction.atomic
+def function_addresses_confirm(*, function_addresses: QuerySet[FunctionAddress], user) -> int:
+    """Note that an administrator confirmed these addresses are staffed and correct, now."""
+    return function_addresses.update(confirmed_at=Now(), confirmed_by=user)
+
+
+def function_addresses_unconfirmed(*, months: int) -> QuerySet[FunctionAddress]:
+    """Active addresses nobody has confirmed or changed for about ``months`` months: to be checked."""
+    since = timezone.localdate() - datetime.timedelta(days=round(months * 30.44))
+    return FunctionAddress.objects.filter(status=Status.ACTIVE, updated_at__date__lt=since).filter(
+        Q(confirmed_at__isnull=True) | Q(confirmed_at__date__lt=since)
+    )
 
 
 @dataclass(frozen=True)

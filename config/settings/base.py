@@ -201,6 +201,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Addresses not confirmed as staffed (nor changed) for this many months are listed for review.
+ADDRESS_CONFIRMATION_MONTHS = env.int("ADDRESS_CONFIRMATION_MONTHS", default=12)
+
 # ------------------------------------------------------------------------------
 # Cache: Redis in production (rate limits shared by every web process), memory otherwise
 # ------------------------------------------------------------------------------
