@@ -63,3 +63,21 @@ class HistoryChannel(models.TextChoices):
     IMPORT = "import", _("Import")
     API = "api", _("API")
     SYSTEM = "system", _("System")
+
+
+class ChangeAction(models.TextChoices):
+    """What happened to the record."""
+
+    CREATED = "created", _("created")
+    UPDATED = "updated", _("updated")
+    DEACTIVATED = "deactivated", _("deactivated")
+    DELETED = "deleted", _("deleted")
+
+
+class ResourceType(models.TextChoices):
+    """The API resource types whose changes the feed carries."""
+
+    ORGANIZATIONS = "organizations", _("organisations")
+    ADDRESSES = "addresses", _("function addresses")
+    CODESYSTEMS = "codesystems", _("code systems")
+    CODES = "codes", _("codes")

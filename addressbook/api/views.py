@@ -27,8 +27,8 @@ from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.renderers import JsonApiRenderer
 from addressbook.api.schema import document_schema, resource_schema
+from addressbook.choices import ChangeAction
 from addressbook.models import Change, Code, CodeSystem, FunctionAddress, Organization
-from addressbook.models.changes import ChangeAction
 from addressbook.selectors import latest_change_sequence, recipient_check
 from addressbook.services.changes import changes_sequence
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
-from addressbook.choices import Status
+from addressbook.choices import ResourceType, Status
 from addressbook.models.base import (
     DERIVED_FIELDS,
     TEXT_VALIDATORS,
@@ -23,7 +23,7 @@ from addressbook.models.base import (
     track_changes,
     validity_period_constraint,
 )
-from addressbook.models.changes import ResourceType, change_feed_triggers, classification_change_trigger
+from addressbook.models.changes import change_feed_triggers, classification_change_trigger
 from addressbook.models.search import (
     address_search_trigger,
     classification_search_trigger,

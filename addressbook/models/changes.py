@@ -14,26 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from addressbook.choices import ChangeAction, ResourceType
+
 CHANGE_TABLE = "addressbook_change"
 SEQUENCE_NAME = "addressbook_change_sequence"
-
-
-class ChangeAction(models.TextChoices):
-    """What happened to the record."""
-
-    CREATED = "created", _("created")
-    UPDATED = "updated", _("updated")
-    DEACTIVATED = "deactivated", _("deactivated")
-    DELETED = "deleted", _("deleted")
-
-
-class ResourceType(models.TextChoices):
-    """The API resource types whose changes the feed carries."""
-
-    ORGANIZATIONS = "organizations", _("organisations")
-    ADDRESSES = "addresses", _("function addresses")
-    CODESYSTEMS = "codesystems", _("code systems")
-    CODES = "codes", _("codes")
 
 
 class Change(models.Model):

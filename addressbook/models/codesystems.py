@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
+from addressbook.choices import ResourceType
 from addressbook.models.base import (
     TEXT_VALIDATORS,
     DirectoryRecord,
@@ -22,7 +23,7 @@ from addressbook.models.base import (
     track_changes,
     validity_period_constraint,
 )
-from addressbook.models.changes import ResourceType, change_feed_triggers
+from addressbook.models.changes import change_feed_triggers
 from addressbook.models.search import code_search_trigger
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
-from addressbook.choices import County, OrganizationKind, OrganizationType
+from addressbook.choices import County, OrganizationKind, OrganizationType, ResourceType
 from addressbook.models.base import (
     DERIVED_FIELDS,
     TEXT_VALIDATORS,
@@ -23,7 +23,7 @@ from addressbook.models.base import (
     track_changes,
     validity_period_constraint,
 )
-from addressbook.models.changes import ResourceType, change_feed_triggers
+from addressbook.models.changes import change_feed_triggers
 from addressbook.models.search import (
     organization_search_triggers,
     search_document_field,
