@@ -10,7 +10,7 @@ import uuid
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import selectors, validators
@@ -22,7 +22,7 @@ STATUS_CHOICES = [*Status.choices, (STATUS_ALL, _("All"))]
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
-    """Status (active unless asked otherwise), change time and search, for every resource."""
+    """Status (active unless asked otherwise) and change time, for every resource."""
 
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES,
@@ -33,20 +33,36 @@ class DirectoryFilterSet(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte", help_text=_("Changed at or after this time (ISO 8601).")
     )
 
-    # Only active records unless the client asks for others: what a message service routes to.
-    default_status = Status.ACTIVE
-
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs
-        if not self.data.get("status") and self.default_status:
-            queryset = queryset.filter(**{self.status_field: self.default_status})
+        if not self.data.get("status"):
+            # Only active records unless asked otherwise: what a message service routes to.
+            queryset = queryset.filter(self.status_condition(Status.ACTIVE))
         return queryset
 
-    status_field = "status"
+    def status_condition(self, status: str) -> Q:
+        return Q(status=status)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset if value == STATUS_ALL else queryset.filter(**{self.status_field: value})
+        return queryset if value == STATUS_ALL else queryset.filter(self.status_condition(value))
+
+
+class SearchFilterMixin(django_filters.FilterSet):
+    """filter[search]: every word, accent- and typo-tolerant, best matches first (see selectors)."""
+
+    search = django_filters.CharFilter(method="filter_search")
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+
+def _organization_number(value: str) -> str | None:
+    """The stored form of any spelling, or None for what cannot be one (which matches nothing)."""
+    try:
+        return validators.normalize_organization_number(value)
+    except ValidationError:
+        return None
 
 
 def _participant_identifier(value: str) -> str:
@@ -56,7 +72,7 @@ def _participant_identifier(value: str) -> str:
         return value.strip().lower()  # matches nothing, rather than an error, as any unknown id
 
 
-class OrganizationFilterSet(DirectoryFilterSet):
+class OrganizationFilterSet(SearchFilterMixin, DirectoryFilterSet):
     """filter[...] for /api/organizations."""
 
     participant_identifier = django_filters.CharFilter(method="filter_participant_identifier")
@@ -71,7 +87,6 @@ class OrganizationFilterSet(DirectoryFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     county = django_filters.ChoiceFilter(field_name="county_code", choices=County.choices)
     municipality = django_filters.CharFilter(field_name="municipality_code")
-    search = django_filters.CharFilter(method="filter_search")
 
     class Meta:
         model = Organization
@@ -81,20 +96,13 @@ class OrganizationFilterSet(DirectoryFilterSet):
         return queryset.filter(participant_identifier=_participant_identifier(value))
 
     def filter_organization_number(self, queryset, name, value):
-        try:
-            number = validators.normalize_organization_number(value)
-        except ValidationError:
-            return queryset.none()
-        return queryset.filter(organization_number=number)
+        return queryset.filter(organization_number=_organization_number(value))
 
     def filter_organization(self, queryset, name, value):
         return queryset.filter(pk__in=Organization.objects.filter(pk=value).with_descendants().values("pk"))
 
-    def filter_search(self, queryset, name, value):
-        return selectors.search(queryset, value)
 
-
-class FunctionAddressFilterSet(DirectoryFilterSet):
+class FunctionAddressFilterSet(SearchFilterMixin, DirectoryFilterSet):
     """filter[...] for /api/addresses."""
 
     identifier = django_filters.CharFilter(method="filter_identifier", help_text=_("Case-insensitive."))
@@ -114,7 +122,6 @@ class FunctionAddressFilterSet(DirectoryFilterSet):
         method="filter_code", help_text=_("A code (its id or its value), including its sub-codes.")
     )
     code_system = django_filters.UUIDFilter(method="filter_code_system")
-    search = django_filters.CharFilter(method="filter_search")
 
     class Meta:
         model = FunctionAddress
@@ -127,11 +134,9 @@ class FunctionAddressFilterSet(DirectoryFilterSet):
         return queryset.filter(organization__participant_identifier=_participant_identifier(value))
 
     def filter_organization_number(self, queryset, name, value):
-        try:
-            number = validators.normalize_organization_number(value)
-        except ValidationError:
-            return queryset.none()
-        participants = Organization.objects.participants().filter(organization_number=number)
+        participants = Organization.objects.participants().filter(
+            organization_number=_organization_number(value)
+        )
         return queryset.filter(organization__in=participants.with_descendants())
 
     def filter_organization(self, queryset, name, value):
@@ -144,9 +149,6 @@ class FunctionAddressFilterSet(DirectoryFilterSet):
 
     def filter_code_system(self, queryset, name, value):
         return queryset.filter(_classified_with(Code.objects.filter(code_system_id=value)))
-
-    def filter_search(self, queryset, name, value):
-        return selectors.search(queryset, value)
 
 
 class CodeSystemFilterSet(DirectoryFilterSet):
@@ -164,24 +166,17 @@ class CodeSystemFilterSet(DirectoryFilterSet):
 class CodeFilterSet(DirectoryFilterSet):
     """filter[...] for /api/codes and a code system's codes."""
 
-    status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", help_text=_("active (the default), inactive or all.")
-    )
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
     code_system = django_filters.UUIDFilter(field_name="code_system_id")
     parent = django_filters.UUIDFilter(field_name="parent_id")
-
-    status_field = "active"
-    default_status = True
 
     class Meta:
         model = Code
         fields: list[str] = []
 
-    def filter_status(self, queryset, name, value):
-        if value == STATUS_ALL:
-            return queryset
-        return queryset.filter(active=value == Status.ACTIVE)
+    def status_condition(self, status: str) -> Q:
+        # Codes carry an active flag rather than a status.
+        return Q(active=status == Status.ACTIVE)
 
 
 def _classified_with(codes) -> Exists:
