@@ -50,8 +50,21 @@ def cache_headers(response, request) -> None:
         patch_vary_headers(response, ["Accept", "Authorization"])
 
 
-class DirectoryViewSet(views.ReadOnlyModelViewSet):
-    """What every resource shares: strict parameters, paging, caching, uuid ids."""
+class LookupViewMixin:
+    """What every API view shares: English unless asked otherwise, cache headers."""
+
+    def initial(self, request, *args, **kwargs):
+        api_language(request)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cache_headers(response, request)
+        return response
+
+
+class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
+    """What every resource shares: strict parameters, paging, uuid ids, nested collections."""
 
     pagination_class = DirectoryPagination
     lookup_value_regex = UUID_PATTERN
@@ -62,7 +75,9 @@ class DirectoryViewSet(views.ReadOnlyModelViewSet):
     resource_types: tuple[str, ...] = ()
     #: select_related/prefetch_related per included relationship, against N+1 queries.
     include_prefetch: dict[str, tuple[str, ...]] = {}
-    nested_filters: dict[str, str] = {}
+    #: Nested collections: URL kwarg -> (lookup that filters by it, the owner's model, whose
+    #: absence is a 404 rather than an empty list).
+    nested: dict[str, tuple[str, type]] = {}
 
     @property
     def ordering_fields(self):
@@ -71,19 +86,15 @@ class DirectoryViewSet(views.ReadOnlyModelViewSet):
     def included(self) -> list[str]:
         return [item for item in self.request.query_params.get("include", "").split(",") if item]
 
-    #: For nested collections: the model whose id is in the URL (its absence is a 404).
-    nested_owners: dict[str, type] = {}
-
     def initial(self, request, *args, **kwargs):
-        api_language(request)
         super().initial(request, *args, **kwargs)
-        for kwarg, owner in self.nested_owners.items():
+        for kwarg, (_lookup, owner) in self.nested.items():
             if kwarg in kwargs and not owner.objects.filter(pk=kwargs[kwarg]).exists():
                 raise NotFound("No such resource.")
 
     def get_queryset(self):
         queryset = self.queryset.all()
-        for kwarg, lookup in self.nested_filters.items():
+        for kwarg, (lookup, _owner) in self.nested.items():
             if kwarg in self.kwargs:
                 queryset = queryset.filter(**{lookup: self.kwargs[kwarg]})
         for include in self.included():
@@ -105,11 +116,6 @@ class DirectoryViewSet(views.ReadOnlyModelViewSet):
         # ConditionalGetMiddleware's ETag revalidates pages exactly.
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        cache_headers(response, request)
-        return response
-
 
 class OrganizationViewSet(DirectoryViewSet):
     """Participant organisations and sub-organisations."""
@@ -120,8 +126,7 @@ class OrganizationViewSet(DirectoryViewSet):
     allowed_sort = ("name", "participant_identifier", "organization_number", "created_at", "updated_at")
     allowed_include = ("parent",)
     resource_types = ("organizations",)
-    nested_filters = {"organization_pk": "parent_id"}
-    nested_owners = {"organization_pk": Organization}
+    nested = {"organization_pk": ("parent_id", Organization)}
 
 
 class FunctionAddressViewSet(DirectoryViewSet):
@@ -135,8 +140,7 @@ class FunctionAddressViewSet(DirectoryViewSet):
     allowed_include = ("parent", "codes")
     resource_types = ("addresses", "organizations", "codes")
     include_prefetch = {"parent": ("organization__parent",), "codes": ("codes__code_system", "codes__parent")}
-    nested_filters = {"organization_pk": "organization_id"}
-    nested_owners = {"organization_pk": Organization}
+    nested = {"organization_pk": ("organization_id", Organization)}
 
 
 class CodeSystemViewSet(DirectoryViewSet):
@@ -161,8 +165,7 @@ class CodeViewSet(DirectoryViewSet):
     allowed_include = ("code_system", "parent")
     resource_types = ("codes", "codesystems")
     include_prefetch = {"code_system": ("code_system__owner",)}
-    nested_filters = {"codesystem_pk": "code_system_id"}
-    nested_owners = {"codesystem_pk": CodeSystem}
+    nested = {"codesystem_pk": ("code_system_id", CodeSystem)}
 
 
 def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) -> list[dict]:
@@ -199,17 +202,13 @@ RECIPIENT_CHECK_PARAMETERS = {
 }
 
 
-class PlainParametersView(APIView):
+class PlainParametersView(LookupViewMixin, APIView):
     """A JSON:API endpoint outside the model resources, with its own few parameters."""
 
     resource_name = False  # the document is built here, not by the serializer machinery
     # Described by hand (extend_schema_view), not derived from a JSON:API serializer.
     schema = AutoSchema()
     allowed_parameters: dict[str, str] = {}
-
-    def initial(self, request, *args, **kwargs):
-        api_language(request)
-        super().initial(request, *args, **kwargs)
 
     def get_serializer(self, *args, **kwargs):
         # No serializer: the document is built by hand (tells the schema generator so).
@@ -227,11 +226,6 @@ class PlainParametersView(APIView):
             if "\x00" in request.query_params[parameter]:
                 raise parameter_error(parameter, f"{parameter} contains a NUL character.")
         return {name: request.query_params.get(name, "") for name in self.allowed_parameters}
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        cache_headers(response, request)
-        return response
 
 
 @extend_schema_view(
