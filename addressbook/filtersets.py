@@ -65,13 +65,6 @@ def _organization_number(value: str) -> str | None:
         return None
 
 
-def _participant_identifier(value: str) -> str:
-    try:
-        return validators.normalize_participant_identifier(value)
-    except ValidationError:
-        return value.strip().lower()  # matches nothing, rather than an error, as any unknown id
-
-
 class OrganizationFilterSet(SearchFilterMixin, DirectoryFilterSet):
     """filter[...] for /api/organizations."""
 
@@ -93,7 +86,7 @@ class OrganizationFilterSet(SearchFilterMixin, DirectoryFilterSet):
         fields: list[str] = []
 
     def filter_participant_identifier(self, queryset, name, value):
-        return queryset.filter(participant_identifier=_participant_identifier(value))
+        return queryset.filter(participant_identifier=validators.participant_identifier_for_lookup(value))
 
     def filter_organization_number(self, queryset, name, value):
         return queryset.filter(organization_number=_organization_number(value))
@@ -131,7 +124,9 @@ class FunctionAddressFilterSet(SearchFilterMixin, DirectoryFilterSet):
         return queryset.filter(pk__in=FunctionAddress.objects.with_identifier(value).values("pk"))
 
     def filter_participant_identifier(self, queryset, name, value):
-        return queryset.filter(organization__participant_identifier=_participant_identifier(value))
+        return queryset.filter(
+            organization__participant_identifier=validators.participant_identifier_for_lookup(value)
+        )
 
     def filter_organization_number(self, queryset, name, value):
         participants = Organization.objects.participants().filter(

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from addressbook.models import Change, FunctionAddress, Organization
-from addressbook.validators import normalize_participant_identifier
+from addressbook.validators import participant_identifier_for_lookup
 
 # A search is a handful of words; more is a paste accident or an attack on the database.
 MAX_SEARCH_WORDS = 8
@@ -80,10 +80,7 @@ def recipient_check(*, participant_identifier: str, identifier: str) -> Recipien
     participant (checked before activity, so a misrouted message is always called out).
     ``inactive``: the address, its organisation or its participant is inactive.
     """
-    try:
-        participant = normalize_participant_identifier(participant_identifier)
-    except Exception:  # an unparsable identifier cannot own anything
-        participant = participant_identifier.strip().lower()
+    participant = participant_identifier_for_lookup(participant_identifier)
     address = FunctionAddress.objects.with_identifier(identifier).select_related("organization").first()
 
     def answer(outcome: str, reason: str | None) -> RecipientCheck:

@@ -138,6 +138,15 @@ def normalize_participant_identifier(value: str) -> str:
     )
 
 
+def participant_identifier_for_lookup(value: str) -> str:
+    """What a lookup compares a typed participant identifier with: its stored form if it has
+    one, else the text as it is (which then matches nothing, like any unknown identifier)."""
+    try:
+        return normalize_participant_identifier(value)
+    except ValidationError:
+        return value.strip().lower()
+
+
 def validate_identifier(value: str) -> None:
     """Identifiers travel in message headers and URLs: no spaces, no markup."""
     if any(unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from addressbook.models import Organization
 from addressbook.services.api_clients import api_client_create
+from addressbook.validators import participant_identifier_for_lookup
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         if options["organization"]:
             organization = (
                 Organization.objects.participants()
-                .filter(participant_identifier=options["organization"].strip().lower())
+                .filter(participant_identifier=participant_identifier_for_lookup(options["organization"]))
                 .first()
             )
             if organization is None:
