@@ -1,4 +1,4 @@
-"""The Django admin: the administrators' working surface for the address book."""
+"""The directory in the admin: organisations, function addresses, code systems and API clients."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,8 +16,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from addressbook.choices import OrganizationType
 from addressbook.history import object_history
 from addressbook.models import ApiClient, Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.roles import administered_organizations, is_federation_administrator
 from addressbook.services.addresses import function_address_save
 from addressbook.services.api_clients import (
     api_client_issue_token,
@@ -40,10 +43,6 @@ MAX_INLINE_ADDRESSES = 50
 
 _ORGANIZATION_NUMBER_TERM = re.compile(r"^(16)?\d{6}-?\d{4}$")
 
-admin.site.site_header = admin.site.site_title = _("SDK address book")
-admin.site.index_title = _("Address book administration")
-admin.site.site_url = None  # the admin is the site: no "View site" link
-
 # The lower half of every directory record's form.
 STATUS_FIELDSET = (_("Status"), {"fields": ("status", "valid_from", "valid_to")})
 RECORD_FIELDSET = (
@@ -58,6 +57,29 @@ class DirectoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # "Inactive" must stay distinguishable from "never existed" for message services.
         return False
+
+
+class OrganizationScopedAdmin(admin.ModelAdmin):
+    """Rows and organisation choices limited to the organisations the user keeps.
+
+    Everything else follows from the queryset: a record outside it has no list row, no
+    page, no history and no bulk action, and a crafted POST naming one is "not found".
+    """
+
+    # The path from a row to the organisation that owns it.
+    scope_lookup = "organization"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if is_federation_administrator(request.user):
+            return queryset
+        return queryset.filter(**{f"{self.scope_lookup}__in": administered_organizations(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.related_model is Organization and not is_federation_administrator(request.user):
+            # A crafted POST with another organisation's id fails as "not one of the choices".
+            kwargs["queryset"] = administered_organizations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class AuditHistoryMixin:
@@ -78,7 +100,23 @@ class AuditHistoryMixin:
         return super().history_view(request, object_id, extra_context)
 
 
-class OrganizationForm(forms.ModelForm):
+class RecordForm(forms.ModelForm):
+    """A directory record's admin form that shows every rule's message, wherever it points.
+
+    A model rule may name a field this user sees read-only (a routing identifier, say);
+    Django would fail on that, so such messages go above the form instead.
+    """
+
+    def add_error(self, field, error) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown: dict[str, list] = {}
+            for name, errors in error.error_dict.items():
+                shown.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(errors)
+            error = ValidationError(shown)
+        super().add_error(field, error)
+
+
+class OrganizationForm(RecordForm):
     """Shows a stored organisation number the way Swedes type it (NNNNNN-NNNN).
 
     No Meta: the admin builds the form class from its fieldsets with this as the base.
@@ -91,7 +129,7 @@ class OrganizationForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
+class OrganizationAdmin(AuditHistoryMixin, OrganizationScopedAdmin, DirectoryAdmin):
     class FunctionAddressInline(admin.TabularInline):
         model = FunctionAddress
         fields = ("identifier", "name", "status", "valid_to")
@@ -139,6 +177,7 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
     search_fields = ("name", "alternate_name", "participant_identifier", "organization_number")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+    scope_lookup = "pk"
     readonly_fields = ("function_addresses_link", "id", "created_at", "updated_at")
     show_full_result_count = False
     list_per_page = 50
@@ -180,12 +219,45 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
     def organization_number_display(self, obj: Organization) -> str:
         return obj.organization_number_display
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        if request.user.has_perm("addressbook.view_auditevent"):
+            # Everything that happened to the organisation and below it, from its own page.
+            changelist = reverse("admin:addressbook_auditevent_changelist")
+            extra_context = {
+                **(extra_context or {}),
+                "audit_log_url": f"{changelist}?organization={object_id}",
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Organization | None = None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not request.user.is_superuser:
-            # Messages are routed by these: changing them re-routes an organisation's mail.
-            fields += ["type", "participant_identifier", "organization_number"]
+        if is_federation_administrator(request.user):
+            return fields
+        # Messages are routed by these: changing them re-routes an organisation's mail.
+        fields += ["participant_identifier", "organization_number"]
+        if obj is not None:
+            fields.append("type")
+            if obj.type == OrganizationType.PARTICIPANT:
+                # Deregistering (or expiring) a participant is the federation's decision.
+                fields += ["parent", "status", "valid_from", "valid_to"]
+            elif not administered_organizations(request.user).filter(pk=obj.parent_id).exists():
+                # The top of an administrator's sub-tree stays where the federation put it.
+                fields.append("parent")
         return fields
+
+    def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "type" and not is_federation_administrator(request.user):
+            # Only the federation registers participants; administrators add sub-organisations.
+            kwargs["choices"] = [
+                (OrganizationType.SUB_ORGANIZATION.value, OrganizationType.SUB_ORGANIZATION.label)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        if not is_federation_administrator(request.user):
+            initial.setdefault("type", OrganizationType.SUB_ORGANIZATION)
+        return initial
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         term = search_term.strip()
@@ -202,6 +274,8 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
 
     @admin.action(description=_("Activate selected organisations"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        if not self._may_register(request, queryset):
+            return
         try:
             count = organizations_activate(organizations=queryset)
         except ActivationRefusedError as error:
@@ -219,6 +293,8 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
         permissions=["change"],
     )
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        if not self._may_register(request, queryset):
+            return
         count = organizations_deactivate(organizations=queryset)
         self.message_user(
             request,
@@ -230,6 +306,20 @@ class OrganizationAdmin(AuditHistoryMixin, DirectoryAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def _may_register(self, request: HttpRequest, queryset: QuerySet[Organization]) -> bool:
+        """Registering and deregistering participants is for federation administrators only."""
+        if (
+            is_federation_administrator(request.user)
+            or not queryset.filter(type=OrganizationType.PARTICIPANT).exists()
+        ):
+            return True
+        self.message_user(
+            request,
+            _("Only federation administrators can register or deregister participant organisations."),
+            messages.ERROR,
+        )
+        return False
 
 
 class CodeFilter(admin.SimpleListFilter):
@@ -280,7 +370,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(FunctionAddress)
-class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
+class FunctionAddressAdmin(AuditHistoryMixin, OrganizationScopedAdmin, DirectoryAdmin):
     class ClassificationInline(admin.TabularInline):
         model = FunctionAddressCode
         autocomplete_fields = ("code",)
@@ -299,6 +389,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
     search_fields = ("identifier", "name", "description", "keywords", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
+    form = RecordForm
     readonly_fields = ("id", "created_at", "updated_at", "confirmed_at", "confirmed_by")
     show_full_result_count = False
     list_per_page = 50
@@ -331,7 +422,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, DirectoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: FunctionAddress | None = None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not request.user.is_superuser:
+        if obj is not None and not is_federation_administrator(request.user):
             # Senders have stored this identifier; changing it would strand their messages.
             fields.append("identifier")
         return fields
