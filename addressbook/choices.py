@@ -81,3 +81,11 @@ class ResourceType(models.TextChoices):
     ADDRESSES = "addresses", _("function addresses")
     CODESYSTEMS = "codesystems", _("code systems")
     CODES = "codes", _("codes")
+
+
+class Role(models.TextChoices):
+    """What a staff account may do in the address book (assigned by a federation administrator)."""
+
+    FEDERATION_ADMINISTRATOR = "federation", _("Federation administrator")
+    ORGANIZATION_ADMINISTRATOR = "organization", _("Organisation administrator")
+    ANALYST = "analyst", _("Analyst")

@@ -66,6 +66,7 @@ class HistoryEntry:
     when: datetime
     action: str
     record: str
+    name: str
     username: str
     channel: str
     changes: list[tuple[str, Any, Any]]
@@ -141,7 +142,12 @@ def object_history(obj: models.Model, *, with_related: bool = False) -> list[His
     its classifications), which belong to the same story for an auditor.
     """
     events = Events.objects.references(obj) if with_related else Events.objects.tracks(obj)
-    events = list(events.order_by("-pgh_created_at", "-pgh_id"))
+    return describe_events(events.order_by("-pgh_created_at", "-pgh_id"))
+
+
+def describe_events(events) -> list[HistoryEntry]:
+    """Events (pghistory's aggregate rows) as a person reads them: names, labels, before → after."""
+    events = list(events)
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     values = _ValueRenderer(events)
@@ -159,9 +165,18 @@ def object_history(obj: models.Model, *, with_related: bool = False) -> list[His
                 when=event.pgh_created_at,
                 action=str(ACTION_LABELS.get(event.pgh_label, event.pgh_label)),
                 record=str(tracked._meta.verbose_name),
+                name=_record_name(event.pgh_data or {}, event.pgh_obj_id),
                 username=names.get(context.get("user")) or context.get("username") or "",
                 channel=_channel_label(context.get("channel")),
                 changes=changes,
             )
         )
     return entries
+
+
+def _record_name(data: dict[str, Any], object_id: str | None) -> str:
+    # What a person recognises the record by, as it was when the change was made.
+    for key in ("name", "identifier", "code", "username"):
+        if data.get(key):
+            return str(data[key])
+    return object_id or ""

@@ -62,6 +62,8 @@ def _raise_keyboard_interrupt(signum, frame) -> None:
 def main() -> int:
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
+    # The demo account logs in with its password alone; anyone may still set up a second factor.
+    env.setdefault("ADMIN_REQUIRE_2FA", "0")
     env.setdefault("PYTHONUNBUFFERED", "1")
     address = env.get("RUN_ADDRESS", "127.0.0.1:8000")
     data_dir = Path(env.get("DATA_DIR", BASE_DIR / ".data"))

@@ -6,8 +6,17 @@ import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import CodeFactory, CodeSystemFactory, FunctionAddressFactory, OrganizationFactory
+from addressbook.choices import Role
+from tests.factories import (
+    CodeFactory,
+    CodeSystemFactory,
+    FunctionAddressFactory,
+    OrganizationFactory,
+    persona,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +30,24 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def login_verified(client, user) -> None:
+    """Log ``user`` in as after password and second factor (an authenticator app is set up)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A superuser past both login steps (pytest-django's own fixture knows no second factor)."""
+    login_verified(client, admin_user)
+    return client
 
 
 def second_connection() -> psycopg.Connection:
@@ -58,3 +85,55 @@ def malmo_address(malmo):
     return FunctionAddressFactory(
         organization=malmo, identifier="sdk:socialtjanst:0203:malmo.se", name="Socialtjänsten, barn och unga"
     )
+
+
+# ------------------------------------------------------------------------------
+# Personas: who may do what (addressbook.roles). Each client is logged in past both factors.
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def lund(db):
+    return OrganizationFactory(
+        participant_identifier="0203:lund.se",
+        organization_number="2120001165",
+        name="Lunds kommun",
+        municipality_code="1281",
+        county_code="12",
+    )
+
+
+@pytest.fixture
+def lund_address(lund):
+    return FunctionAddressFactory(
+        organization=lund, identifier="sdk:socialtjanst:0203:lund.se", name="Socialtjänst Lund"
+    )
+
+
+@pytest.fixture
+def malmo_admin(malmo):
+    return persona(Role.ORGANIZATION_ADMINISTRATOR, "malmo-admin", [malmo])
+
+
+@pytest.fixture
+def lund_admin(lund):
+    return persona(Role.ORGANIZATION_ADMINISTRATOR, "lund-admin", [lund])
+
+
+@pytest.fixture
+def analyst(db):
+    return persona(Role.ANALYST, "analytiker")
+
+
+@pytest.fixture
+def federation_admin(db):
+    return persona(Role.FEDERATION_ADMINISTRATOR, "federation")
+
+
+@pytest.fixture
+def as_user(client):
+    """``as_user(user)``: the test client, logged in as ``user`` past both factors."""
+
+    def log_in(user):
+        login_verified(client, user)
+        return client
+
+    return log_in

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import factory
+from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from addressbook.choices import OrganizationKind, OrganizationType
-from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.choices import OrganizationKind, OrganizationType, Role
+from addressbook.models import (
+    AdministeredOrganization,
+    Code,
+    CodeSystem,
+    FunctionAddress,
+    FunctionAddressCode,
+    Organization,
+    StaffRole,
+)
 
 
 def with_luhn_digit(nine_digits: str) -> str:
@@ -75,3 +84,35 @@ class FunctionAddressCodeFactory(DjangoModelFactory[FunctionAddressCode]):
 
     function_address = factory.SubFactory(FunctionAddressFactory)
     code = factory.SubFactory(CodeFactory)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"anvandare{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.se")
+    password = factory.django.Password("ett långt lösenord för test")
+    is_staff = True
+
+
+class StaffRoleFactory(DjangoModelFactory[StaffRole]):
+    """An organisation administrator by default; pass ``organizations=[...]`` to say of what."""
+
+    class Meta:
+        model = StaffRole
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.ORGANIZATION_ADMINISTRATOR
+
+    @factory.post_generation
+    def organizations(self, create: bool, extracted, **kwargs) -> None:
+        for organization in extracted or ():
+            AdministeredOrganization.objects.create(staff_role=self, organization=organization)
+
+
+def persona(role: Role, username: str, organizations=()):
+    """A user holding ``role`` (of ``organizations``, for organisation administrators)."""
+    return StaffRoleFactory(user__username=username, role=role, organizations=list(organizations)).user

@@ -157,3 +157,20 @@ def test_demo_admin_is_refused_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("create_demo_admin", stdout=StringIO())
+
+
+def test_make_run_shows_each_role_with_a_demo_account(settings, tmp_path, malmo, django_user_model):
+    settings.DEBUG = True
+    settings.DATA_DIR = tmp_path
+    output = StringIO()
+
+    call_command("create_demo_admin", stdout=output)
+    call_command("create_demo_admin", stdout=StringIO())  # a second make run changes nothing
+
+    malmo_admin = django_user_model.objects.get(username="malmo")
+    assert list(malmo_admin.staff_role.organizations.all()) == [malmo]
+    assert malmo_admin.is_staff
+    assert django_user_model.objects.get(username="analytiker").staff_role.role == "analyst"
+    password = (tmp_path / "demo_admin_password").read_text()
+    assert malmo_admin.check_password(password)
+    assert "user 'malmo'" in output.getvalue()

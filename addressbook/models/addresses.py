@@ -144,7 +144,7 @@ class FunctionAddress(DirectoryRecord):
             )
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), append_only=True)
 class FunctionAddressCode(models.Model):
     """The classification of a function address with a code (kept so changes are audited)."""
 

@@ -35,6 +35,8 @@ def track_changes():
             pghistory.UpdateEvent(),
             pghistory.DeleteEvent(),
             exclude=[name for name in DERIVED_FIELDS if name in names],
+            # The history is evidence: the database refuses to update or delete it.
+            append_only=True,
         )(model)
 
     return decorate

@@ -1,4 +1,8 @@
-"""manage.py create_demo_admin: the demo administrator that make run prints (DEBUG only)."""
+"""manage.py create_demo_admin: the demo accounts that make run prints (DEBUG only).
+
+Besides the superuser ``admin``, two accounts show the roles: Malmö's organisation
+administrator and an analyst, with the same password.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,18 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from addressbook.choices import OrganizationType, Role
+from addressbook.models import AdministeredOrganization, Organization, StaffRole
+from addressbook.services.roles import staff_role_save
 
 USERNAME = "admin"
+# (user name, role, participant identifier of the organisation kept) for trying the roles.
+DEMO_PERSONAS = (
+    ("malmo", Role.ORGANIZATION_ADMINISTRATOR, "0203:malmo.se"),
+    ("analytiker", Role.ANALYST, None),
+)
 
 
 class Command(BaseCommand):
@@ -40,3 +54,26 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(self.style.SUCCESS(f"Demo administrator: user {USERNAME!r}, password {password!r}"))
+        for username, role, participant in DEMO_PERSONAS:
+            if self._create_persona(username, role, participant, password):
+                label = Role(role).label
+                self.stdout.write(f"Demo {label.lower()}: user {username!r}, same password")
+
+    @transaction.atomic
+    def _create_persona(self, username: str, role: Role, participant: str | None, password: str) -> bool:
+        users = get_user_model().objects
+        if users.filter(username=username).exists():
+            # Made by an earlier run (or someone else's): either way, not ours to reset.
+            return users.filter(username=username, staff_role__role=role).exists()
+        organization = None
+        if participant is not None:
+            organization = Organization.objects.filter(
+                participant_identifier=participant, type=OrganizationType.PARTICIPANT
+            ).first()
+            if organization is None:  # the demo data was not loaded
+                return False
+        user = users.create_user(username, password=password)
+        staff_role = staff_role_save(staff_role=StaffRole(user=user, role=role))
+        if organization is not None:
+            AdministeredOrganization.objects.create(staff_role=staff_role, organization=organization)
+        return True

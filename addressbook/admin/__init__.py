@@ -1,0 +1,5 @@
+"""The Django admin: the administrators' whole working surface (one module per area)."""
+
+from addressbook.admin import accounts, audit, directory
+
+__all__ = ["accounts", "audit", "directory"]

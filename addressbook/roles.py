@@ -1,0 +1,86 @@
+"""Who may do what: the permissions of each staff role, and the organisations a user keeps.
+
+The role on a user's ``StaffRole`` is the single source of permissions: ``RoleBackend``
+grants Django permissions from it, so the admin's own checks (menus, buttons, views) follow
+the role, and nobody has to keep groups and roles in step. Which *rows* a user may touch is
+``administered_organizations``: everything for federation administrators, the assigned
+organisations with their sub-organisations for organisation administrators, nothing else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+
+from addressbook.choices import Role
+from addressbook.models import Organization
+
+
+def _permissions(app_label: str, model: str, *actions: str) -> set[str]:
+    return {f"{app_label}.{action}_{model}" for action in actions}
+
+
+# Keeping sub-organisations and addresses; codes are read to classify addresses with them.
+_KEEP_DIRECTORY = (
+    _permissions("addressbook", "organization", "view", "add", "change")
+    | _permissions("addressbook", "functionaddress", "view", "add", "change")
+    | _permissions("addressbook", "functionaddresscode", "view", "add", "change", "delete")
+    | _permissions("addressbook", "codesystem", "view")
+    | _permissions("addressbook", "code", "view")
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.FEDERATION_ADMINISTRATOR: frozenset(
+        _KEEP_DIRECTORY
+        | _permissions("addressbook", "codesystem", "add", "change")
+        | _permissions("addressbook", "code", "add", "change")
+        | _permissions("addressbook", "apiclient", "view", "add", "change")
+        | _permissions("addressbook", "staffrole", "view", "add", "change", "delete")
+        | _permissions("addressbook", "administeredorganization", "view", "add", "change", "delete")
+        | _permissions("addressbook", "auditevent", "view")
+        | _permissions("auth", "user", "view", "add", "change")
+    ),
+    Role.ORGANIZATION_ADMINISTRATOR: frozenset(_KEEP_DIRECTORY),
+    # Statistics are the analysts' whole surface; the directory itself they read over the API.
+    Role.ANALYST: frozenset(),
+}
+
+
+def role_of(user) -> str | None:
+    """The user's role, or None for anonymous visitors and accounts without one."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.staff_role.role
+    except ObjectDoesNotExist:
+        return None
+
+
+def is_federation_administrator(user) -> bool:
+    """Superusers (the operators who installed the service) count as federation administrators."""
+    return user.is_active and (user.is_superuser or role_of(user) == Role.FEDERATION_ADMINISTRATOR)
+
+
+def administered_organizations(user) -> QuerySet[Organization]:
+    """The organisations ``user`` may change: for organisation administrators their sub-trees."""
+    if is_federation_administrator(user):
+        return Organization.objects.all()
+    if role_of(user) == Role.ORGANIZATION_ADMINISTRATOR:
+        return Organization.objects.filter(administered_by__staff_role__user=user).with_descendants()
+    return Organization.objects.none()
+
+
+class RoleBackend(BaseBackend):
+    """Grants the permissions of the user's role (authenticates nobody itself)."""
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if obj is not None:
+            # Row-level rules are the admin's querysets (administered_organizations), not here.
+            return set()
+        return set(ROLE_PERMISSIONS.get(role_of(user_obj), ()))
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        return any(
+            permission.startswith(f"{app_label}.") for permission in self.get_all_permissions(user_obj)
+        )
