@@ -6,6 +6,8 @@ NAME_MAX_LENGTH = 256
 DESCRIPTION_MAX_LENGTH = 1024
 IDENTIFIER_MAX_LENGTH = 256
 CODE_MAX_LENGTH = 64
+# A sub-organisation's key within its participant (an HSA-id is at most 31 characters).
+LOCAL_IDENTIFIER_MAX_LENGTH = 64
 
 # ISO 6523 International Code Designators approved for SDK participant identifiers.
 ICD_SDK_DOMAIN = "0203"  # Digg's SDK scheme: a domain name, e.g. 0203:malmo.se

@@ -48,6 +48,7 @@ class SubOrganizationFactory(DjangoModelFactory[Organization]):
     parent = factory.SubFactory(OrganizationFactory)
     participant_identifier = factory.SelfAttribute("parent.participant_identifier")
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
+    local_identifier = factory.Sequence(lambda n: f"forvaltning-{n}")
     kind = factory.SelfAttribute("parent.kind")
 
 

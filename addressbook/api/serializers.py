@@ -59,6 +59,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = (
             "organization_type",
             "participant_identifier",
+            "local_identifier",
             "organization_number",
             "name",
             "alternate_name",

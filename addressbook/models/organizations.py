@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, validators
@@ -68,6 +69,17 @@ class Organization(DirectoryRecord):
         help_text=_(
             "ISO 6523 identifier that routes messages, e.g. 0203:malmo.se. "
             "Sub-organisations carry their participant's identifier."
+        ),
+    )
+    local_identifier = models.CharField(
+        _("local identifier"),
+        max_length=constants.LOCAL_IDENTIFIER_MAX_LENGTH,
+        blank=True,
+        validators=[validators.validate_identifier],
+        help_text=_(
+            "A sub-organisation's stable key within its participant organisation, e.g. an HSA-id "
+            "or a short name such as socialforvaltningen. Spreadsheet imports find sub-organisations "
+            "by it. Made from the name when left empty."
         ),
     )
     organization_number = models.CharField(
@@ -139,6 +151,24 @@ class Organization(DirectoryRecord):
                 condition=Q(type=OrganizationType.PARTICIPANT),
                 name="%(app_label)s_%(class)s_unique_participant_identifier",
                 violation_error_message=_("Another participant organisation already has this identifier."),
+            ),
+            UniqueForField(
+                "participant_identifier",
+                Lower("local_identifier"),
+                field="local_identifier",
+                condition=Q(type=OrganizationType.SUB_ORGANIZATION),
+                name="%(app_label)s_%(class)s_unique_local_identifier",
+                violation_error_message=_(
+                    "Another sub-organisation of this participant already has this local identifier."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(type=OrganizationType.PARTICIPANT, local_identifier="")
+                | (Q(type=OrganizationType.SUB_ORGANIZATION) & ~Q(local_identifier="")),
+                name="%(app_label)s_%(class)s_local_identifier_for_sub_organizations",
+                violation_error_message=_(
+                    "Only sub-organisations have a local identifier, and each has one."
+                ),
             ),
             UniqueForField(
                 "organization_number",
@@ -265,6 +295,8 @@ class Organization(DirectoryRecord):
                 raise ValidationError(
                     {"participant_identifier": _("A participant organisation needs an identifier.")}
                 )
+            # A participant is found by its participant identifier; local keys are for units.
+            self.local_identifier = ""
             return
         if self.parent_id is None:
             raise ValidationError({"parent": _("A sub-organisation must have a parent organisation.")})
@@ -296,12 +328,33 @@ class Organization(DirectoryRecord):
         # and, unless told otherwise, the same kind and place.
         root = ancestors[-1]
         self.participant_identifier = root.participant_identifier
+        self.local_identifier = self.local_identifier.strip() or self._free_local_identifier()
         self.kind = root.kind
         self.county_code = self.county_code or next((a.county_code for a in ancestors if a.county_code), "")
         self.municipality_code = self.municipality_code or next(
             (a.municipality_code for a in ancestors if a.municipality_code), ""
         )
         self._clean_place()
+
+    def _free_local_identifier(self) -> str:
+        """A key made from the name that no other unit of the participant has yet."""
+        base = slugify(self.name)[: constants.LOCAL_IDENTIFIER_MAX_LENGTH - 4] or "enhet"
+        taken = set(
+            Organization.objects.filter(
+                type=OrganizationType.SUB_ORGANIZATION,
+                participant_identifier=self.participant_identifier,
+                local_identifier__istartswith=base,
+            )
+            .exclude(pk=self.pk)
+            .values_list(Lower("local_identifier"), flat=True)
+        )
+        return next(
+            candidate
+            for candidate in (
+                base if number == 1 else f"{base}-{number}" for number in range(1, len(taken) + 2)
+            )
+            if candidate not in taken
+        )
 
     def _clean_place(self) -> None:
         # SCB numbering: a kommunkod starts with the länskod of its county.

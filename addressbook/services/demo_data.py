@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from addressbook import constants
 from addressbook.choices import HistoryChannel, OrganizationKind, OrganizationType
@@ -261,6 +262,7 @@ def _load_units(plans, report: DemoDataReport) -> dict[tuple[int, str], Organiza
                 type=OrganizationType.SUB_ORGANIZATION,
                 parent=organization,
                 participant_identifier=organization.participant_identifier,
+                local_identifier=slugify(unit),
                 name=unit,
                 description=DEMO_NOTE,
                 kind=organization.kind,

@@ -63,6 +63,7 @@ def test_an_organization_reads_as_in_the_reference(api, directory):
     assert set(attributes) == {
         "organizationType",
         "participantIdentifier",
+        "localIdentifier",
         "organizationNumber",
         "name",
         "alternateName",
