@@ -166,7 +166,8 @@ def describe_events(events) -> list[HistoryEntry]:
                 action=str(ACTION_LABELS.get(event.pgh_label, event.pgh_label)),
                 record=str(tracked._meta.verbose_name),
                 name=_record_name(event.pgh_data or {}, event.pgh_obj_id),
-                username=names.get(context.get("user")) or context.get("username") or "",
+                # The name at the time of the change: renaming an account must not rewrite history.
+                username=context.get("username") or names.get(context.get("user")) or "",
                 channel=_channel_label(context.get("channel")),
                 changes=changes,
             )

@@ -10,8 +10,9 @@ organisations with their sub-organisations for organisation administrators, noth
 from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from addressbook.choices import Role
 from addressbook.models import Organization
@@ -83,4 +84,43 @@ class RoleBackend(BaseBackend):
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         return any(
             permission.startswith(f"{app_label}.") for permission in self.get_all_permissions(user_obj)
+        )
+
+
+def check_organization_move(user, *, organization: Organization, parent: Organization | None) -> None:
+    """Only federation administrators move a unit under another participant (it re-routes mail)."""
+    if (
+        parent is not None
+        and not organization._state.adding
+        and parent.participant_identifier != organization.participant_identifier
+        and not is_federation_administrator(user)
+    ):
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Only federation administrators move a sub-organisation to another participant "
+                    "organisation: its messages would be routed elsewhere."
+                )
+            }
+        )
+
+
+def check_address_identifier(user, *, identifier: str, organization: Organization | None) -> None:
+    """An organisation administrator's new addresses carry their own participant's identifier.
+
+    Otherwise Lund could take identifiers in Malmö's name (sdk:ekonomi:0203:malmo.se) before
+    Malmö does, and senders would be refused when Malmö publishes them.
+    """
+    if organization is None or is_federation_administrator(user):
+        return
+    suffix = f":{organization.participant_identifier}"
+    if not identifier.lower().endswith(suffix.lower()):
+        raise ValidationError(
+            {
+                "identifier": _(
+                    "Function addresses of this organisation end in %(suffix)s, "
+                    "for example sdk:inkorg%(suffix)s."
+                )
+                % {"suffix": suffix}
+            }
         )

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from addressbook.choices import Role
-from addressbook.history import object_history
-from addressbook.models import StaffRole
+from addressbook.choices import HistoryChannel, Role
+from addressbook.history import describe_events, history_context, object_history
+from addressbook.models import AuditEvent, StaffRole
+from addressbook.services.addresses import function_address_save
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,43 @@ def test_accounts_are_deactivated_not_deleted(as_user, federation_admin, malmo_a
 
     assert answer.status_code == 403
     assert get_user_model().objects.filter(pk=malmo_admin.pk).exists()
+
+
+def test_superusers_are_out_of_a_federation_administrators_role_pages(
+    as_user, federation_admin, django_user_model
+):
+    admin_user = django_user_model.objects.create_superuser("driftansvarig", "drift@example.se", "x" * 16)
+    client = as_user(federation_admin)
+
+    prefilled = client.get(ADD_ROLE, {"user": admin_user.pk})
+    crafted = client.post(ADD_ROLE, role_form(admin_user, Role.ANALYST))
+
+    assert admin_user.username not in prefilled.text
+    assert "user" in crafted.context["adminform"].form.errors
+    assert not StaffRole.objects.filter(user=admin_user).exists()
+
+
+def test_renaming_an_account_does_not_rewrite_who_made_past_changes(
+    as_user, federation_admin, malmo_admin, malmo_address
+):
+    # given a change Malmö's administrator made
+    with history_context(channel=HistoryChannel.ADMIN, user=malmo_admin):
+        malmo_address.name = "Ändrad av Malmö"
+        function_address_save(function_address=malmo_address)
+    client = as_user(federation_admin)
+
+    # when a federation administrator renames Malmö's administrator, and takes the name
+    def rename(user, username):
+        client.post(
+            reverse("admin:auth_user_change", args=[user.pk]),
+            {"username": username, "first_name": "", "last_name": "", "email": "", "is_active": "on"},
+        )
+
+    rename(malmo_admin, "someone-else")
+    rename(federation_admin, "malmo-admin")
+
+    # then the change is still Malmö's administrator's, and the renames are in the log themselves
+    (change,) = [entry for entry in object_history(malmo_address) if entry.name == "Ändrad av Malmö"]
+    assert change.username == "malmo-admin"
+    renames = {entry.name for entry in describe_events(AuditEvent.objects.across("addressbook.AccountEvent"))}
+    assert {"someone-else", "malmo-admin"} <= renames

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from addressbook.choices import OrganizationType, Role, Status
 from addressbook.models import FunctionAddress, Organization
-from tests.factories import SubOrganizationFactory, UserFactory, persona
+from tests.factories import FunctionAddressCodeFactory, SubOrganizationFactory, UserFactory, persona
 
 pytestmark = pytest.mark.django_db
 
@@ -401,3 +401,63 @@ def test_the_api_changes_nothing_whoever_asks(as_user, federation_admin, malmo_a
     assert all(status in (403, 405) for status in answers)
     malmo_address.refresh_from_db()
     assert malmo_address.name == "Socialtjänsten, barn och unga"
+
+
+# ------------------------------------------------------------------------------
+# Routes found in review: each must stay closed
+# ------------------------------------------------------------------------------
+def test_an_administrator_of_two_participants_cannot_move_a_unit_between_them(as_user, malmo, lund):
+    # given an administrator of both Malmö and Lund, and a department of Malmö with a unit
+    department = SubOrganizationFactory(parent=malmo, name="Avdelning")
+    SubOrganizationFactory(parent=department, name="Enhet")
+    regional = persona(Role.ORGANIZATION_ADMINISTRATOR, "regional-admin", [malmo, lund])
+
+    # when they move the department under Lund
+    page = as_user(regional).post(change_url(department), organization_form(department, parent=str(lund.pk)))
+
+    # then it is refused on the parent: that would route the department's mail to Lund
+    assert "parent" in page.context["adminform"].form.errors
+    department.refresh_from_db()
+    assert department.parent == malmo
+    assert set(
+        Organization.objects.filter(parent=department).values_list("participant_identifier", flat=True)
+    ) == {"0203:malmo.se"}
+
+
+def test_a_move_between_participants_takes_the_whole_sub_tree_along(as_user, federation_admin, malmo, lund):
+    department = SubOrganizationFactory(parent=malmo, name="Avdelning")
+    unit = SubOrganizationFactory(parent=department, name="Enhet")
+
+    as_user(federation_admin).post(change_url(department), organization_form(department, parent=str(lund.pk)))
+
+    unit.refresh_from_db()
+    assert unit.participant_identifier == "0203:lund.se"
+
+
+def test_lund_cannot_take_an_address_identifier_in_malmos_name(as_user, lund_admin, lund, malmo):
+    form = {
+        "identifier": "sdk:ekonomi:0203:malmo.se",
+        "name": "Ekonomi",
+        "organization": str(lund.pk),
+        "status": Status.ACTIVE,
+        "classifications-TOTAL_FORMS": "0",
+        "classifications-INITIAL_FORMS": "0",
+    }
+
+    page = as_user(lund_admin).post(ADD_ADDRESS, form)
+
+    assert "identifier" in page.context["adminform"].form.errors
+    assert not FunctionAddress.objects.filter(identifier="sdk:ekonomi:0203:malmo.se").exists()
+
+
+def test_lund_cannot_read_malmos_classifications_through_the_code_list(
+    as_user, lund_admin, malmo_address, psychiatry_codes
+):
+    FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[1])
+    client = as_user(lund_admin)
+    codes = reverse("admin:addressbook_code_changelist")
+
+    by_address = client.get(codes, {"function_addresses": str(malmo_address.pk)})
+    by_range = client.get(codes, {"function_addresses__id__gt": "00000000-0000-0000-0000-000000000000"})
+
+    assert by_address.status_code == by_range.status_code == 400

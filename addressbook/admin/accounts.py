@@ -144,7 +144,14 @@ class StaffRoleAdmin(admin.ModelAdmin):
     inlines = (AdministeredOrganizationInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffRole]:
-        return super().get_queryset(request).prefetch_related("organizations")
+        queryset = super().get_queryset(request).prefetch_related("organizations")
+        return queryset if request.user.is_superuser else queryset.filter(user__is_superuser=False)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            # The same accounts as the account list: superusers are not a federation matter.
+            kwargs["queryset"] = User.objects.filter(is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("organisations"))
     def organization_list(self, obj: StaffRole) -> str:

@@ -8,8 +8,9 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +20,12 @@ from django.utils.translation import ngettext
 from addressbook.choices import OrganizationType
 from addressbook.history import object_history
 from addressbook.models import ApiClient, Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
-from addressbook.roles import administered_organizations, is_federation_administrator
+from addressbook.roles import (
+    administered_organizations,
+    check_address_identifier,
+    check_organization_move,
+    is_federation_administrator,
+)
 from addressbook.services.addresses import function_address_save
 from addressbook.services.api_clients import (
     api_client_issue_token,
@@ -58,6 +64,17 @@ class DirectoryAdmin(admin.ModelAdmin):
         # "Inactive" must stay distinguishable from "never existed" for message services.
         return False
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # Django lets a URL filter through any one relation; through a reverse one (a code's
+        # addresses, say) it would reveal rows of organisations the user does not keep.
+        try:
+            field = self.model._meta.get_field(lookup.split(LOOKUP_SEP, 1)[0])
+        except FieldDoesNotExist:
+            return super().lookup_allowed(lookup, value, request)
+        if field.is_relation and field.auto_created and not field.concrete:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 class OrganizationScopedAdmin(admin.ModelAdmin):
     """Rows and organisation choices limited to the organisations the user keeps.
@@ -74,6 +91,11 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         if is_federation_administrator(request.user):
             return queryset
         return queryset.filter(**{f"{self.scope_lookup}__in": administered_organizations(request.user)})
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.related_model is Organization and not is_federation_administrator(request.user):
@@ -107,6 +129,9 @@ class RecordForm(forms.ModelForm):
     Django would fail on that, so such messages go above the form instead.
     """
 
+    # Who is editing (set by the admin's get_form): some rules depend on the role.
+    user = None
+
     def add_error(self, field, error) -> None:
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             shown: dict[str, list] = {}
@@ -126,6 +151,27 @@ class OrganizationForm(RecordForm):
         super().__init__(*args, **kwargs)
         if self.instance.organization_number and "organization_number" in self.fields:
             self.initial["organization_number"] = self.instance.organization_number_display
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "parent" in cleaned_data:
+            check_organization_move(self.user, organization=self.instance, parent=cleaned_data["parent"])
+        return cleaned_data
+
+
+class FunctionAddressForm(RecordForm):
+    """A new address's identifier must be in its participant's name (unless the federation's)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Checked when the address gets its identifier or moves (to another participant, say).
+        if {"identifier", "organization"} & set(self.changed_data) and "organization" in cleaned_data:
+            check_address_identifier(
+                self.user,
+                identifier=cleaned_data.get("identifier", self.instance.identifier),
+                organization=cleaned_data["organization"],
+            )
+        return cleaned_data
 
 
 @admin.register(Organization)
@@ -192,6 +238,7 @@ class OrganizationAdmin(AuditHistoryMixin, OrganizationScopedAdmin, DirectoryAdm
                     "type",
                     "parent",
                     "participant_identifier",
+                    "local_identifier",
                     "organization_number",
                     "name",
                     "function_addresses_link",
@@ -389,7 +436,7 @@ class FunctionAddressAdmin(AuditHistoryMixin, OrganizationScopedAdmin, Directory
     search_fields = ("identifier", "name", "description", "keywords", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
-    form = RecordForm
+    form = FunctionAddressForm
     readonly_fields = ("id", "created_at", "updated_at", "confirmed_at", "confirmed_by")
     show_full_result_count = False
     list_per_page = 50

@@ -2,13 +2,14 @@
 
 from addressbook.models.addresses import FunctionAddress, FunctionAddressCode
 from addressbook.models.api_clients import ApiClient
-from addressbook.models.audit import AuditEvent
+from addressbook.models.audit import Account, AuditEvent
 from addressbook.models.changes import Change
 from addressbook.models.codesystems import Code, CodeSystem
 from addressbook.models.organizations import Organization
 from addressbook.models.roles import AdministeredOrganization, StaffRole
 
 __all__ = [
+    "Account",
     "AdministeredOrganization",
     "ApiClient",
     "AuditEvent",

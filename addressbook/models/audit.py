@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
@@ -36,3 +37,21 @@ class AuditEvent(Events):
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
         default_permissions = ("view",)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Not the password hash, and not last_login: a login is no change to the account.
+    fields=["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser"],
+    append_only=True,
+    model_name="AccountEvent",
+)
+class Account(User):
+    """A login account, as the audit log tracks it (a proxy: Django's own user table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
