@@ -10,6 +10,6 @@ from addressbook.models import FunctionAddress
 @transaction.atomic
 def function_address_save(*, function_address: FunctionAddress) -> FunctionAddress:
     """Validate and save a function address."""
-    function_address.full_clean()
+    function_address.validate_for_save()
     function_address.save()
     return function_address

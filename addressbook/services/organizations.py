@@ -17,7 +17,7 @@ def organization_save(*, organization: Organization) -> Organization:
     through it), as does a sub-organisation's moved under another participant; an
     organisation set inactive takes its sub-tree and addresses with it.
     """
-    organization.full_clean()
+    organization.validate_for_save()
     organization.save()
     this = Organization.objects.filter(pk=organization.pk)
     (
