@@ -22,9 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make bench: lookup latency at scale vs. a no-index baseline (BENCH_ADDRESSES=100000)
+## make bench: lookup latency at scale vs. a no-index baseline (BENCH_ADDRESSES=100000),
+## and spreadsheet import speed vs. saving the same rows directly (BENCH_IMPORT_ROWS=5000)
 bench: $(STAMP)
 	$(PY) -m bench.lookups
+	$(PY) -m bench.imports
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -89,3 +89,33 @@ class Role(models.TextChoices):
     FEDERATION_ADMINISTRATOR = "federation", _("Federation administrator")
     ORGANIZATION_ADMINISTRATOR = "organization", _("Organisation administrator")
     ANALYST = "analyst", _("Analyst")
+
+
+class ImportResource(models.TextChoices):
+    """What a spreadsheet holds: one kind of record per file."""
+
+    ORGANIZATIONS = "organizations", _("Organisations")
+    ADDRESSES = "addresses", _("Function addresses")
+    CODES = "codes", _("Code systems and codes")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import is: previewed first, applied only when confirmed."""
+
+    QUEUED = "queued", _("Waiting to be read")
+    PREVIEWING = "previewing", _("Reading the file")
+    PREVIEWED = "previewed", _("Preview ready")
+    APPLYING = "applying", _("Importing")
+    APPLIED = "applied", _("Imported")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Could not be read")
+
+
+class ImportAction(models.TextChoices):
+    """What one row of an import does."""
+
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("Unchanged")
+    DEACTIVATE = "deactivate", _("Deactivate")
+    ERROR = "error", _("Error")

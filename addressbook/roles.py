@@ -29,6 +29,7 @@ _KEEP_DIRECTORY = (
     | _permissions("addressbook", "functionaddresscode", "view", "add", "change", "delete")
     | _permissions("addressbook", "codesystem", "view")
     | _permissions("addressbook", "code", "view")
+    | _permissions("addressbook", "importjob", "view", "add")
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -35,3 +35,29 @@ def sequence_changes_task() -> int:
     from addressbook.services.changes import changes_sequence
 
     return changes_sequence()
+
+
+@shared_task(
+    name="addressbook.preview_import", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def preview_import_task(job_id: str) -> str:
+    """Read an uploaded spreadsheet and record what importing it would do."""
+    from addressbook.models import ImportJob
+    from addressbook.services.imports import import_job_preview
+
+    return import_job_preview(job=ImportJob.objects.get(pk=job_id)).status
+
+
+@shared_task(name="addressbook.apply_import")
+def apply_import_task(job_id: str, user_id: int) -> str:
+    """Apply a confirmed import preview (refused, not retried, if the data changed since)."""
+    from django.contrib.auth import get_user_model
+
+    from addressbook.models import ImportJob
+    from addressbook.services.imports import ImportRefusedError, import_job_apply
+
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        return import_job_apply(job=job, user=get_user_model().objects.get(pk=user_id)).status
+    except ImportRefusedError:
+        return ImportJob.objects.get(pk=job_id).status

@@ -9,6 +9,7 @@ from django.urls import reverse
 from addressbook.choices import Status
 from addressbook.models import AuditEvent, FunctionAddress, Organization, StaffRole
 from addressbook.services.api_clients import api_client_create
+from addressbook.services.imports import import_job_create
 from tests.factories import (
     CodeFactory,
     FunctionAddressCodeFactory,
@@ -22,12 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def one_of_each(malmo_address, psychiatry_codes):
+def one_of_each(malmo_address, psychiatry_codes, admin_user):
     """At least one row per registered model, so change pages have something to show."""
     FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[1])
     SubOrganizationFactory(parent=malmo_address.organization)
     api_client_create(name="Malmö meddelandetjänst", organization=malmo_address.organization)
     StaffRoleFactory(organizations=[malmo_address.organization])
+    import_job_create(user=admin_user, resource="addresses", file_name="a.csv", content=b"Identifier\n")
     return malmo_address
 
 

@@ -30,7 +30,13 @@ def database_url() -> str:
 
 @pytest.fixture
 def worker():
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        # Uploaded imports are files: the worker must find them where the web process put them.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"],
         cwd=BASE_DIR,

@@ -5,6 +5,7 @@ from addressbook.models.api_clients import ApiClient
 from addressbook.models.audit import Account, AuditEvent
 from addressbook.models.changes import Change
 from addressbook.models.codesystems import Code, CodeSystem
+from addressbook.models.imports import ImportJob, ImportRow
 from addressbook.models.organizations import Organization
 from addressbook.models.roles import AdministeredOrganization, StaffRole
 
@@ -18,6 +19,8 @@ __all__ = [
     "CodeSystem",
     "FunctionAddress",
     "FunctionAddressCode",
+    "ImportJob",
+    "ImportRow",
     "Organization",
     "StaffRole",
 ]

@@ -176,6 +176,16 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
 # ------------------------------------------------------------------------------
+# Spreadsheet imports (limits against hostile files; bigger files go to the Celery worker)
+# ------------------------------------------------------------------------------
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50_000_000)
+# An .xlsx is a ZIP: what it may unpack to, against "zip bombs".
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=500_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Files up to this size are previewed while the administrator waits; larger ones by the worker.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=200_000)
+
+# ------------------------------------------------------------------------------
 # Security (safe by default; make run turns DEBUG on for the local machine only)
 # ------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -1,0 +1,729 @@
+"""Spreadsheet columns of the address book: what exports write and imports read.
+
+Built on django-import-export's resources: its import loop gives every row a savepoint inside
+one transaction (a dry run rolls the whole file back), its fields and widgets turn cells into
+values and back. What the address book adds:
+
+- rows are matched on keys administrators can see and type (participant identifier, the
+  local identifier of a sub-organisation, the function-address identifier, code system and
+  code), never on database ids;
+- every write goes through the same services as the admin (``full_clean``, cascades);
+- each row is checked against the importing user's role and organisations;
+- a row's outcome is described field by field (old → new) for the preview.
+
+Headers are the labels below, in Swedish or English; values are language-neutral (choice
+values, ISO dates), except yes/no, which is read in either language.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Model, QuerySet
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.results import RowResult
+
+from addressbook.choices import County, OrganizationKind, OrganizationType, Status
+from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.roles import (
+    administered_organizations,
+    check_address_identifier,
+    check_organization_move,
+    is_federation_administrator,
+)
+from addressbook.services.addresses import function_address_save
+from addressbook.services.organizations import organization_save
+from addressbook.validators import normalize_organization_number, normalize_participant_identifier
+
+# The hidden column that carries each row's number in the uploaded sheet.
+ROW_NUMBER = "__row__"
+# Separates several values in one cell (keywords, codes); a comma reads naturally in Excel.
+LIST_SEPARATOR = ","
+# Dates as Excel shows ISO dates and as Swedes write them (2026-11-29).
+ISO_DATE = "%Y-%m-%d"
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its value (active) or its label in Swedish or English (Aktiv, Active)."""
+
+    def __init__(self, choices) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = (value or "").strip()
+        if not text:
+            return None  # an empty cell keeps the current value (or the default)
+        wanted = text.casefold()
+        for choice in self.choices:
+            if wanted in {choice.value.casefold(), *_labels(choice.label)}:
+                return choice.value
+        raise ValueError(
+            _("%(value)s is not one of: %(choices)s")
+            % {"value": text, "choices": ", ".join(choice.value for choice in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class YesNoWidget(widgets.Widget):
+    """Yes/no in either language (ja, nej, yes, no, true, false, 1, 0)."""
+
+    YES = {"ja", "yes", "true", "sant", "1", "x"}
+    NO = {"nej", "no", "false", "falskt", "0"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = (value or "").strip().casefold()
+        if not text:
+            return None  # an empty cell keeps the current value (or the default)
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("Write yes or no (ja or nej)."))
+
+    def render(self, value, obj=None, **kwargs):
+        return _("yes") if value else _("no")
+
+
+class ListWidget(widgets.SimpleArrayWidget):
+    """Several values in one cell, separated by commas."""
+
+    def __init__(self) -> None:
+        super().__init__(separator=LIST_SEPARATOR)
+
+    def clean(self, value, row=None, **kwargs):
+        return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{LIST_SEPARATOR} ".join(value or [])
+
+
+class TextWidget(widgets.CharWidget):
+    def __init__(self) -> None:
+        super().__init__(allow_blank=True)
+
+
+def _labels(label) -> set[str]:
+    names = set()
+    for language in ("sv", "en"):
+        with translation.override(language):
+            names.add(str(label).casefold())
+    return names
+
+
+def column(
+    key: str, label, widget: widgets.Widget | None = None, *, attribute: str | None = None
+) -> fields.Field:
+    """A spreadsheet column: ``key`` inside the code, ``label`` as header (Swedish or English)."""
+    widget = widget or TextWidget()
+    result = fields.Field(
+        attribute=attribute if attribute is not None else key,
+        column_name=key,
+        widget=widget,
+        # Choices and yes/no: an empty cell keeps what is there; text and dates are cleared.
+        saves_null_values=not isinstance(widget, ChoiceWidget | YesNoWidget),
+    )
+    result.label = label
+    return result
+
+
+@dataclass
+class RowOutcome:
+    """What importing one row does (or would do): the preview shows these, and confirms them."""
+
+    number: int
+    action: str
+    key: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+class AddressbookResource(resources.ModelResource):
+    """What every address-book resource shares: keys, roles, services, row outcomes."""
+
+    key_columns: tuple[str, ...] = ()
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        store_row_values = True
+        store_instance = True
+        skip_diff = True  # the outcome's field-by-field changes are ours (RowOutcome)
+        use_transactions = True
+        clean_model_instances = False  # the services call full_clean()
+
+    def __init__(self, *, user, organization: Organization | None = None, sync: bool = False) -> None:
+        super().__init__()
+        self.user = user
+        self.organization = organization
+        self.sync = sync
+        self.outcomes: list[RowOutcome] = []
+        self.seen_keys: set[str] = set()
+        self.on_row = None  # called after every row (progress)
+
+    # -- headers ---------------------------------------------------------------------------
+    @classmethod
+    def columns(cls) -> list[fields.Field]:
+        """The column fields in spreadsheet order (Meta.fields)."""
+        return [cls.fields[name] for name in cls._meta.fields]
+
+    def own_columns(self) -> list[fields.Field]:
+        """This resource's own (copied) column fields, the ones its export methods know."""
+        return [self.fields[name] for name in self._meta.fields]
+
+    @classmethod
+    def header_aliases(cls) -> dict[str, str]:
+        """Every accepted header (key, Swedish and English label, any case) → the column key."""
+        aliases = {}
+        for item in cls.columns():
+            for name in {item.column_name, *_labels(item.label)}:
+                aliases[name.casefold()] = item.column_name
+        return aliases
+
+    @classmethod
+    def headers(cls) -> list[str]:
+        """The headers in the current language, in column order (exports and templates)."""
+        return [str(item.label) for item in cls.columns()]
+
+    def label(self, key: str) -> str:
+        return str(self.fields[key].label) if key in self.fields else key
+
+    # -- keys ------------------------------------------------------------------------------
+    def row_key(self, row) -> str:
+        return " / ".join(row.get(key, "") for key in self.key_columns if row.get(key, ""))
+
+    def find(self, row) -> Model | None:
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        return self.find(row)
+
+    def before_import_row(self, row, **kwargs) -> None:
+        key = self.row_key(row).casefold()
+        if key in self.seen_keys:
+            raise ValidationError({self.key_columns[-1]: _("The same key is on an earlier row of the file.")})
+        self.seen_keys.add(key)
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        # The record as it was, to tell what the row changes (and whether the user may);
+        # described now, before the row's own writes (its codes, say) change what it reads.
+        self.original = None if new else copy.deepcopy(instance)
+        self.original_snapshot = None if new else self.snapshot(instance)
+
+    # -- writing ---------------------------------------------------------------------------
+    def import_instance(self, instance, row, **kwargs) -> None:
+        errors = {}
+        for item in self.get_import_fields():
+            if item.column_name not in row or item.readonly:
+                continue
+            try:
+                self.import_field(item, instance, row, **kwargs)
+            except ValueError as error:
+                errors[item.column_name] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+        self.prepare(instance, row)
+        self.check_access(instance, row)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute and field.column_name in row:
+            field.save(instance, row, is_m2m, **kwargs)
+
+    def prepare(self, instance, row) -> None:
+        """Relations named by keys in the row: set them on the instance (or raise)."""
+
+    def check_access(self, instance, row) -> None:
+        raise NotImplementedError
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        if import_validation_errors or self.original is None:
+            return False
+        return not self.changes(self.original_snapshot, instance)
+
+    def do_instance_save(self, instance, is_create) -> None:
+        self.save_record(instance)
+
+    def save_record(self, instance) -> None:
+        raise NotImplementedError
+
+    # -- outcomes --------------------------------------------------------------------------
+    def snapshot(self, instance) -> dict[str, str]:
+        return {
+            item.column_name: str(self.export_field(item, instance) or "")
+            for item in self.own_columns()
+            if item.column_name not in self.key_columns
+        }
+
+    def changes(self, old: dict[str, str], after) -> list[tuple[str, str, str]]:
+        new = self.snapshot(after)
+        return [(self.label(key), old[key], new[key]) for key in old if old[key] != new[key]]
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Recorded here, not in after_import_row: that hook is skipped for rows in error.
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        self.record(row, row_result, **kwargs)
+        return row_result
+
+    def record(self, row, row_result, **kwargs) -> None:
+        number = int(row.get(ROW_NUMBER) or kwargs.get("row_number") or 0)
+        key = self.row_key(row)
+        if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
+            outcome = RowOutcome(number, "error", key, errors=self._errors(row_result.validation_error))
+        elif row_result.import_type == RowResult.IMPORT_TYPE_ERROR:
+            outcome = RowOutcome(number, "error", key, errors=[("", str(row_result.errors[-1].error))])
+        elif row_result.import_type == RowResult.IMPORT_TYPE_SKIP:
+            outcome = RowOutcome(number, "unchanged", key)
+        elif row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+            outcome = RowOutcome(number, "create", key, changes=self._created(row_result.instance))
+        else:
+            outcome = RowOutcome(
+                number, "update", key, changes=self.changes(self.original_snapshot, row_result.instance)
+            )
+        self.outcomes.append(outcome)
+        if self.on_row is not None:
+            self.on_row(len(self.outcomes))
+
+    def _created(self, instance) -> list[tuple[str, str, str]]:
+        return [(self.label(key), "", value) for key, value in self.snapshot(instance).items() if value]
+
+    def _errors(self, error: ValidationError) -> list[tuple[str, str]]:
+        if not hasattr(error, "error_dict"):
+            return [("", message) for message in error.messages]
+        result = []
+        for name, messages in error.message_dict.items():
+            column_key = self.column_for_attribute(name)
+            for message in messages:
+                result.append((self.label(column_key) if column_key else "", message))
+        return result
+
+    def column_for_attribute(self, name: str) -> str | None:
+        for item in self.own_columns():
+            if name in (item.column_name, item.attribute):
+                return item.column_name
+        return None
+
+    # -- scope -----------------------------------------------------------------------------
+    @property
+    def unrestricted(self) -> bool:
+        """Federation administrators, and the command line (run by the operators)."""
+        return self.user is None or is_federation_administrator(self.user)
+
+    def in_scope(self, organization: Organization | None) -> bool:
+        if organization is None or self.unrestricted:
+            return True
+        return administered_organizations(self.user).filter(pk=organization.pk).exists()
+
+    def refuse(self, column_key: str, message: str) -> None:
+        raise ValidationError({column_key: [message]})
+
+
+def _find_organization(participant_identifier: str, local_identifier: str = "") -> Organization | None:
+    """The organisation with these keys (a sub-organisation if ``local_identifier`` is given)."""
+    try:
+        participant = normalize_participant_identifier(participant_identifier)
+    except ValidationError:
+        return None
+    queryset = Organization.objects.filter(participant_identifier=participant)
+    if local_identifier:
+        return queryset.filter(
+            type=OrganizationType.SUB_ORGANIZATION, local_identifier__iexact=local_identifier
+        ).first()
+    return queryset.filter(type=OrganizationType.PARTICIPANT).first()
+
+
+class DirectoryRecordResource(AddressbookResource):
+    """Organisations and addresses: both end in their status and validity period."""
+
+    status = column("status", gettext_lazy("Status"), ChoiceWidget(Status))
+    valid_from = column("valid_from", gettext_lazy("Valid from"), widgets.DateWidget(ISO_DATE))
+    valid_to = column("valid_to", gettext_lazy("Valid to"), widgets.DateWidget(ISO_DATE))
+
+
+class OrganizationResource(DirectoryRecordResource):
+    """Participant organisations (no local identifier) and their sub-organisations."""
+
+    participant_identifier = column("participant_identifier", gettext_lazy("Participant identifier"))
+    local_identifier = column("local_identifier", gettext_lazy("Local identifier"))
+    parent = column("parent", gettext_lazy("Parent (local identifier)"), attribute="")
+    name = column("name", gettext_lazy("Name"))
+    alternate_name = column("alternate_name", gettext_lazy("Alternate name"))
+    description = column("description", gettext_lazy("Description"))
+    organization_number = column("organization_number", gettext_lazy("Organisation number"))
+    kind = column("kind", gettext_lazy("Category"), ChoiceWidget(OrganizationKind))
+    municipality_code = column("municipality_code", gettext_lazy("Municipality code"))
+    county_code = column("county_code", gettext_lazy("County code"), ChoiceWidget(County))
+    country_code = column("country_code", gettext_lazy("Country code"))
+
+    key_columns = ("participant_identifier", "local_identifier")
+
+    class Meta(AddressbookResource.Meta):
+        model = Organization
+        fields = (
+            "participant_identifier",
+            "local_identifier",
+            "parent",
+            "name",
+            "alternate_name",
+            "description",
+            "organization_number",
+            "kind",
+            "municipality_code",
+            "county_code",
+            "country_code",
+            "status",
+            "valid_from",
+            "valid_to",
+        )
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return Organization.objects.select_related("parent").order_by(
+            "participant_identifier", "type", "name"
+        )
+
+    def dehydrate_parent(self, organization: Organization) -> str:
+        parent = organization.parent
+        return parent.local_identifier if parent is not None else ""
+
+    def dehydrate_organization_number(self, organization: Organization) -> str:
+        return organization.organization_number_display
+
+    def find(self, row) -> Organization | None:
+        return _find_organization(row.get("participant_identifier", ""), row.get("local_identifier", ""))
+
+    def init_instance(self, row=None) -> Organization:
+        is_unit = bool((row or {}).get("local_identifier"))
+        return Organization(
+            type=OrganizationType.SUB_ORGANIZATION if is_unit else OrganizationType.PARTICIPANT
+        )
+
+    def prepare(self, organization: Organization, row) -> None:
+        # Normalised now, so that another spelling of the same value is no change.
+        for name, normalize in (
+            ("participant_identifier", normalize_participant_identifier),
+            ("organization_number", normalize_organization_number),
+        ):
+            try:
+                setattr(
+                    organization,
+                    name,
+                    normalize(getattr(organization, name)) if getattr(organization, name) else "",
+                )
+            except ValidationError as error:
+                raise ValidationError({name: error.messages}) from None
+        if organization.type == OrganizationType.PARTICIPANT:
+            organization.parent = None
+        else:
+            organization.parent = self._parent(row)
+        # What the model derives (a unit's inherited place and kind) before comparing.
+        organization.clean()
+
+    def _parent(self, row) -> Organization:
+        participant = _find_organization(row.get("participant_identifier", ""))
+        if participant is None:
+            self.refuse("participant_identifier", _("No participant organisation has this identifier."))
+        parent_key = row.get("parent", "")
+        parent = (
+            _find_organization(participant.participant_identifier, parent_key) if parent_key else participant
+        )
+        if parent is None:
+            self.refuse("parent", _("The participant has no sub-organisation with this local identifier."))
+        return parent
+
+    def check_access(self, organization: Organization, row) -> None:
+        if self.unrestricted:
+            return
+        original = self.original
+        if original is None and organization.type == OrganizationType.PARTICIPANT:
+            self.refuse(
+                "participant_identifier",
+                _("Only federation administrators register participant organisations."),
+            )
+        if original is not None and not self.in_scope(original):
+            self.refuse("participant_identifier", _("This organisation is not one you administer."))
+        if not self.in_scope(organization.parent if organization.parent_id else None):
+            self.refuse("parent", _("This organisation is not one you administer."))
+        if original is not None:
+            if (
+                original.organization_number != organization.organization_number
+                and organization.organization_number
+            ):
+                self.refuse(
+                    "organization_number", _("Only federation administrators change organisation numbers.")
+                )
+            if organization.type == OrganizationType.PARTICIPANT and (
+                (original.status, original.valid_from, original.valid_to)
+                != (organization.status, organization.valid_from, organization.valid_to)
+            ):
+                self.refuse(
+                    "status",
+                    _("Only federation administrators can register or deregister participant organisations."),
+                )
+            try:
+                check_organization_move(self.user, organization=original, parent=organization.parent)
+            except ValidationError as error:
+                raise ValidationError({"parent": error.message_dict["parent"]}) from None
+
+    def save_record(self, organization: Organization) -> None:
+        organization_save(organization=organization)
+
+
+class FunctionAddressResource(DirectoryRecordResource):
+    """Function addresses with their organisation (by keys) and classification codes."""
+
+    identifier = column("identifier", gettext_lazy("Identifier"))
+    name = column("name", gettext_lazy("Name"))
+    description = column("description", gettext_lazy("Description"))
+    keywords = column("keywords", gettext_lazy("Keywords"), ListWidget())
+    participant_identifier = column(
+        "participant_identifier", gettext_lazy("Participant identifier"), attribute=""
+    )
+    organization = column("organization", gettext_lazy("Organisation (local identifier)"), attribute="")
+    codes = column("codes", gettext_lazy("Codes"), attribute="")
+
+    key_columns = ("identifier",)
+
+    class Meta(AddressbookResource.Meta):
+        model = FunctionAddress
+        fields = (
+            "identifier",
+            "name",
+            "description",
+            "keywords",
+            "participant_identifier",
+            "organization",
+            "codes",
+            "status",
+            "valid_from",
+            "valid_to",
+        )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pending_codes: dict[int, list[Code]] = {}
+        self.organizations: dict[tuple[str, str], Organization | None] = {}
+        self.ambiguous_codes: set[str] | None = None
+
+    def get_queryset(self) -> QuerySet[FunctionAddress]:
+        return (
+            FunctionAddress.objects.select_related("organization")
+            .prefetch_related("codes__code_system")
+            .order_by("organization__participant_identifier", "identifier")
+        )
+
+    def dehydrate_participant_identifier(self, address: FunctionAddress) -> str:
+        return address.organization.participant_identifier if address.organization_id else ""
+
+    def dehydrate_organization(self, address: FunctionAddress) -> str:
+        return address.organization.local_identifier if address.organization_id else ""
+
+    def dehydrate_codes(self, address: FunctionAddress) -> str:
+        codes = self.pending_codes.get(id(address))
+        if codes is None:
+            codes = list(address.codes.all()) if not address._state.adding else []
+        return f"{LIST_SEPARATOR} ".join(sorted(self._code_reference(code) for code in codes))
+
+    def _code_reference(self, code: Code) -> str:
+        """A code's value; with its code system where the value is in several (system#code)."""
+        if self.ambiguous_codes is None:
+            self.ambiguous_codes = set(
+                Code.objects.values(value=Lower("code"))
+                .annotate(systems=Count("code_system", distinct=True))
+                .filter(systems__gt=1)
+                .values_list("value", flat=True)
+            )
+        if code.code.casefold() in self.ambiguous_codes:
+            return f"{code.code_system.identifier}#{code.code}"
+        return code.code
+
+    def find(self, row) -> FunctionAddress | None:
+        identifier = row.get("identifier", "")
+        return FunctionAddress.objects.with_identifier(identifier).first() if identifier else None
+
+    def prepare(self, address: FunctionAddress, row) -> None:
+        if "participant_identifier" in row:
+            # A file lists many addresses of few organisations: look each up once.
+            keys = (row["participant_identifier"].casefold(), row.get("organization", "").casefold())
+            if keys not in self.organizations:
+                self.organizations[keys] = _find_organization(
+                    row["participant_identifier"], row.get("organization", "")
+                )
+            organization = self.organizations[keys]
+            if organization is None:
+                self.refuse("organization", _("No organisation has this participant and local identifier."))
+            address.organization = organization
+        if "codes" in row:
+            self.pending_codes[id(address)] = self._codes(row["codes"])
+        elif address._state.adding:
+            self.pending_codes[id(address)] = []  # a new address without a codes column has none
+
+    def _codes(self, cell: str) -> list[Code]:
+        codes = []
+        for reference in ListWidget().clean(cell):
+            system, separator, value = reference.rpartition("#")
+            matches = Code.objects.filter(code__iexact=value).select_related("code_system")
+            if separator:
+                matches = matches.filter(code_system__identifier__iexact=system)
+            found = list(matches[:2])
+            if not found:
+                self.refuse("codes", _("There is no code %(code)s.") % {"code": reference})
+            if len(found) > 1:
+                self.refuse(
+                    "codes",
+                    _("%(code)s is in several code systems: write it as code-system-identifier#%(code)s.")
+                    % {"code": reference},
+                )
+            codes.append(found[0])
+        return codes
+
+    def check_access(self, address: FunctionAddress, row) -> None:
+        if self.unrestricted:
+            return
+        if self.original is not None and not self.in_scope(self.original.organization):
+            self.refuse("identifier", _("This function address is not one of your organisations'."))
+        if not self.in_scope(address.organization if address.organization_id else None):
+            self.refuse("organization", _("This organisation is not one you administer."))
+        moved = self.original is None or self.original.organization_id != address.organization_id
+        if moved and address.organization_id:
+            check_address_identifier(
+                self.user, identifier=address.identifier, organization=address.organization
+            )
+
+    def save_record(self, address: FunctionAddress) -> None:
+        function_address_save(function_address=address)
+        codes = self.pending_codes.get(id(address))
+        if codes is None:
+            return
+        wanted = {code.pk for code in codes}
+        existing: set = set()
+        if self.original is not None:  # a new address has no classifications to compare with
+            address.classifications.exclude(code_id__in=wanted).delete()
+            existing = set(address.classifications.values_list("code_id", flat=True))
+        FunctionAddressCode.objects.bulk_create(
+            FunctionAddressCode(function_address=address, code_id=code_id) for code_id in wanted - existing
+        )
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        if not (self.sync and self.organization is not None):
+            return
+        # Sync: the file is the whole truth for the organisation; what it lacks is deactivated.
+        from addressbook.services.lifecycle import function_addresses_deactivate
+
+        listed = {outcome.key.casefold() for outcome in self.outcomes}
+        tree = Organization.objects.filter(pk=self.organization.pk).with_descendants()
+        missing = [
+            address
+            for address in FunctionAddress.objects.filter(
+                organization__in=tree, status=Status.ACTIVE
+            ).order_by("identifier")
+            if address.identifier.casefold() not in listed
+        ]
+        for address in missing:
+            self.outcomes.append(
+                RowOutcome(
+                    0,
+                    "deactivate",
+                    address.identifier,
+                    changes=[(self.label("status"), "active", "inactive")],
+                )
+            )
+        function_addresses_deactivate(
+            function_addresses=FunctionAddress.objects.filter(pk__in=[a.pk for a in missing])
+        )
+
+
+class CodeResource(AddressbookResource):
+    """Codes, one per row, with their code system (created when the file names a new one)."""
+
+    code_system = column("code_system", gettext_lazy("Code system identifier"), attribute="")
+    code_system_name = column("code_system_name", gettext_lazy("Code system name"), attribute="")
+    code_system_version = column("code_system_version", gettext_lazy("Code system version"), attribute="")
+    code = column("code", gettext_lazy("Code"))
+    display_name = column("display_name", gettext_lazy("Display name"))
+    parent = column("parent", gettext_lazy("Parent code"), attribute="")
+    active = column("active", gettext_lazy("Active"), YesNoWidget())
+
+    key_columns = ("code_system", "code")
+
+    class Meta(AddressbookResource.Meta):
+        model = Code
+        fields = (
+            "code_system",
+            "code_system_name",
+            "code_system_version",
+            "code",
+            "display_name",
+            "parent",
+            "active",
+        )
+
+    def get_queryset(self) -> QuerySet[Code]:
+        return Code.objects.select_related("code_system", "parent").order_by(
+            "code_system__identifier", "code"
+        )
+
+    def dehydrate_code_system(self, code: Code) -> str:
+        return code.code_system.identifier
+
+    def dehydrate_code_system_name(self, code: Code) -> str:
+        return code.code_system.name
+
+    def dehydrate_code_system_version(self, code: Code) -> str:
+        return code.code_system.version
+
+    def dehydrate_parent(self, code: Code) -> str:
+        return code.parent.code if code.parent_id else ""
+
+    def find(self, row) -> Code | None:
+        return (
+            Code.objects.select_related("code_system", "parent")
+            .filter(
+                code_system__identifier__iexact=row.get("code_system", ""), code__iexact=row.get("code", "")
+            )
+            .first()
+        )
+
+    def prepare(self, code: Code, row) -> None:
+        system = CodeSystem.objects.filter(identifier__iexact=row.get("code_system", "")).first()
+        if system is None:
+            system = CodeSystem(identifier=row.get("code_system", ""))
+        system.name = row.get("code_system_name") or system.name
+        system.version = row.get("code_system_version", system.version)
+        code.code_system = system
+        parent_key = row.get("parent", "")
+        code.parent = None
+        if parent_key:
+            # Also a code made by an earlier row of this file: the import runs in one transaction.
+            code.parent = Code.objects.filter(
+                code_system__identifier__iexact=system.identifier, code__iexact=parent_key
+            ).first()
+            if code.parent is None:
+                self.refuse("parent", _("The code system has no code %(code)s.") % {"code": parent_key})
+
+    def check_access(self, code: Code, row) -> None:
+        if not self.unrestricted:
+            self.refuse("code_system", _("Only federation administrators import code systems."))
+
+    def save_record(self, code: Code) -> None:
+        system = code.code_system
+        stored = CodeSystem.objects.filter(pk=system.pk).values_list("name", "version").first()
+        if stored != (system.name, system.version):
+            system.full_clean()
+            system.save()
+        code.code_system = system
+        code.full_clean()
+        code.save()
+
+
+RESOURCES: dict[str, type[AddressbookResource]] = {
+    "organizations": OrganizationResource,
+    "addresses": FunctionAddressResource,
+    "codes": CodeResource,
+}

@@ -1,0 +1,312 @@
+"""Spreadsheet import and export: one entry point for the admin, the commands and the worker.
+
+An import is a job: the file is read and *previewed* (a dry run: every row is applied inside
+a transaction that is then rolled back, so the preview is exactly what would happen), and
+applied only when confirmed. Applying runs the same import for real and compares its
+outcome with the preview; if anything differs (someone changed the data meanwhile), the
+whole import is rolled back and refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import tablib
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
+from addressbook.history import history_context
+from addressbook.models import ImportJob, ImportRow, Organization
+from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
+from addressbook.roles import administered_organizations, is_federation_administrator
+from addressbook.spreadsheets import spreadsheet_safe
+from addressbook.tabular import Table, TableError, read_table
+
+# Preview rows are written in batches of this many.
+ROW_BATCH_SIZE = 1000
+# How often (in rows) the progress shown in the admin is updated.
+PROGRESS_EVERY = 200
+
+
+class ImportRefusedError(Exception):
+    """The import cannot be applied as previewed; the message says why."""
+
+
+def progress_key(job: ImportJob) -> str:
+    # Progress lives in the cache: the import's own transaction is invisible until it ends.
+    return f"import-progress:{job.pk}"
+
+
+def import_progress(job: ImportJob) -> int:
+    """Rows done so far by a running preview or import."""
+    return cache.get(progress_key(job), 0)
+
+
+def may_import(user, resource: str) -> bool:
+    """Code systems are the federation's; organisations and addresses anyone's who keeps some."""
+    if user is None or is_federation_administrator(user):
+        return True
+    return resource != ImportResource.CODES and user.has_perm("addressbook.add_importjob")
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    user,
+    resource: str,
+    file_name: str,
+    content: bytes,
+    organization: Organization | None = None,
+    sync: bool = False,
+) -> ImportJob:
+    """Keeps an uploaded file as a job, ready to be previewed."""
+    if not may_import(user, resource):
+        raise PermissionDenied(_("Only federation administrators import code systems."))
+    if sync and (resource != ImportResource.ADDRESSES or organization is None):
+        raise ValidationError(
+            {"organization": _("Sync needs the organisation whose function addresses the file lists.")}
+        )
+    if organization is not None and not administered_organizations(user).filter(pk=organization.pk).exists():
+        raise ValidationError({"organization": _("This organisation is not one you administer.")})
+    job = ImportJob(
+        resource=resource, file_name=file_name[:256], organization=organization, sync=sync, created_by=user
+    )
+    job.file.save(file_name, ContentFile(content), save=False)
+    job.save()
+    return job
+
+
+def import_job_preview(*, job: ImportJob) -> ImportJob:
+    """Reads the file and records, row by row, what importing it would do. Writes no records.
+
+    Runs once per job: a second call (a retried task, say) finds it claimed and does nothing.
+    """
+    if not _claim(job, ImportStatus.QUEUED, ImportStatus.PREVIEWING):
+        return job
+    try:
+        table = _read(job)
+        _set_status(job, ImportStatus.PREVIEWING, total_rows=len(table.rows))  # for the progress bar
+        outcomes = _run(job, table, user=job.created_by, dry_run=True)
+    except TableError as error:
+        return _set_status(job, ImportStatus.FAILED, message=str(error))
+    with transaction.atomic():
+        job.rows.all().delete()
+        for start in range(0, len(outcomes), ROW_BATCH_SIZE):
+            ImportRow.objects.bulk_create(
+                ImportRow(
+                    job=job,
+                    number=outcome.number,
+                    action=outcome.action,
+                    key=outcome.key[:512],
+                    changes=outcome.changes,
+                    errors=outcome.errors,
+                )
+                for outcome in outcomes[start : start + ROW_BATCH_SIZE]
+            )
+        job.summary = _summary(outcomes)
+        job.preview_digest = _digest(outcomes)
+        return _set_status(job, ImportStatus.PREVIEWED, message="")
+
+
+def import_job_apply(*, job: ImportJob, user) -> ImportJob:
+    """Applies a preview, all rows or none; refused if the outcome would differ from it."""
+    if job.summary.get(ImportAction.ERROR):
+        raise ImportRefusedError(
+            _("The preview has rows with errors: fix them in the file and upload it again.")
+        )
+    # One confirmation applies it once, however often the button is pressed.
+    if not _claim(job, ImportStatus.PREVIEWED, ImportStatus.APPLYING):
+        raise ImportRefusedError(_("Only a finished preview that is not imported yet can be imported."))
+    try:
+        with transaction.atomic():
+            outcomes = _run(job, _read(job), user=user, dry_run=False)
+            if _digest(outcomes) != job.preview_digest:
+                raise ImportRefusedError(
+                    _(
+                        "The address book changed after the preview was made, so the import would not "
+                        "do what the preview shows. Nothing was imported: upload the file again for a "
+                        "new preview."
+                    )
+                )
+    except (ImportRefusedError, TableError) as error:
+        _set_status(job, ImportStatus.REFUSED, message=str(error))
+        raise ImportRefusedError(str(error)) from error
+    job.applied_by = user
+    job.applied_at = timezone.now()
+    return _set_status(job, ImportStatus.APPLIED, message="")
+
+
+def import_run(
+    *, resource: str, file_name: str, content: bytes, user=None, dry_run: bool = True
+) -> list[RowOutcome]:
+    """One import without a job (the command line): the outcomes, applied unless ``dry_run``."""
+    job = ImportJob(resource=resource, file_name=file_name)
+    table = read_table(content, file_name)
+    with transaction.atomic():
+        outcomes = _run(job, table, user=user, dry_run=True)
+        if dry_run or _summary(outcomes).get(ImportAction.ERROR):
+            return outcomes
+        return _run(job, table, user=user, dry_run=False)
+
+
+def detect_resource(content: bytes, file_name: str = "") -> str:
+    """Which kind of records a file holds, from its headers."""
+    headers = {header.casefold() for header in read_table(content, file_name).headers}
+    return max(RESOURCES, key=lambda name: len(headers & set(RESOURCES[name].header_aliases())))
+
+
+def _read(job: ImportJob) -> Table:
+    with job.file.open("rb") as uploaded:
+        return read_table(uploaded.read(), job.file_name)
+
+
+def _run(job: ImportJob, table: Table, *, user, dry_run: bool) -> list[RowOutcome]:
+    resource_class = RESOURCES[job.resource]
+    resource = resource_class(user=user, organization=job.organization, sync=job.sync)
+    dataset = _dataset(table, resource_class)
+    if job.pk is not None:
+        cache.set(progress_key(job), 0, timeout=24 * 60 * 60)
+        resource.on_row = lambda done: done % PROGRESS_EVERY == 0 and cache.set(progress_key(job), done)
+    with history_context(channel=HistoryChannel.IMPORT, user=user, import_job=str(job.pk or "")):
+        resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+    return resource.outcomes
+
+
+def _dataset(table: Table, resource_class: type[AddressbookResource]) -> tablib.Dataset:
+    aliases = resource_class.header_aliases()
+    ignored = {str(_("Errors")).casefold(), "errors", "fel"}  # the column our error files add
+    keys, unknown = [], []
+    for header in table.headers:
+        key = aliases.get(header.casefold())
+        if key is None and header.casefold() not in ignored and header:
+            unknown.append(header)
+        keys.append(key)
+    if unknown:
+        raise TableError(
+            _("Unknown columns: %(unknown)s. The columns are: %(expected)s.")
+            % {"unknown": ", ".join(unknown), "expected": ", ".join(resource_class.headers())}
+        )
+    missing = [key for key in resource_class.key_columns if key not in keys]
+    if missing and not (
+        resource_class.key_columns[-1] == "local_identifier" and missing == ["local_identifier"]
+    ):
+        labels = {item.column_name: str(item.label) for item in resource_class.columns()}
+        raise TableError(
+            _("The file lacks the column %(columns)s, which identifies each row.")
+            % {"columns": ", ".join(labels[key] for key in missing)}
+        )
+    duplicates = {key for key in keys if key is not None and keys.count(key) > 1}
+    if duplicates:
+        raise TableError(
+            _("Two columns have the same meaning: %(columns)s.") % {"columns": ", ".join(duplicates)}
+        )
+    used = [index for index, key in enumerate(keys) if key is not None]
+    dataset = tablib.Dataset(headers=[ROW_NUMBER, *(keys[index] for index in used)])
+    for number, values in table.rows:
+        values = values + [""] * (len(keys) - len(values))
+        dataset.append([str(number), *(values[index] for index in used)])
+    return dataset
+
+
+def _summary(outcomes: list[RowOutcome]) -> dict[str, int]:
+    summary: dict[str, int] = {}
+    for outcome in outcomes:
+        summary[outcome.action] = summary.get(outcome.action, 0) + 1
+    return summary
+
+
+def _digest(outcomes: list[RowOutcome]) -> str:
+    # What the import does, row by row; equal digests mean the same effect on the records.
+    document = [(o.number, o.action, o.key, o.changes, o.errors) for o in outcomes]
+    return hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _claim(job: ImportJob, expected: str, status: str) -> bool:
+    """Moves the job on only if it is still where the caller found it (one winner)."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=expected).update(
+        status=status, updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return claimed == 1
+
+
+def _set_status(job: ImportJob, status: str, **changes) -> ImportJob:
+    job.status = status
+    for name, value in changes.items():
+        setattr(job, name, value)
+    job.save()
+    return job
+
+
+# ------------------------------------------------------------------------------
+# Files going out: exports, templates, and the rows in error
+# ------------------------------------------------------------------------------
+def export_queryset(*, resource: str, user) -> QuerySet:
+    """The records ``user`` may export: organisation administrators their own."""
+    queryset = RESOURCES[resource](user=user).get_queryset()
+    if user is None or is_federation_administrator(user) or resource == ImportResource.CODES:
+        return queryset
+    kept = administered_organizations(user)
+    if resource == ImportResource.ORGANIZATIONS:
+        return queryset.filter(pk__in=kept)
+    return queryset.filter(organization__in=kept)
+
+
+def export_file(*, resource: str, user, file_format: str, queryset: QuerySet | None = None) -> bytes:
+    """The records as a spreadsheet that imports back unchanged (headers in the current language)."""
+    resource_object = RESOURCES[resource](user=user)
+    queryset = export_queryset(resource=resource, user=user) if queryset is None else queryset
+    rows = (
+        [resource_object.export_field(item, record) for item in resource_object.own_columns()]
+        for record in queryset.iterator(chunk_size=2000)
+    )
+    return write_sheet(resource_object.headers(), rows, file_format=file_format)
+
+
+def template_file(*, resource: str, file_format: str) -> bytes:
+    """An empty sheet with the resource's headers, to fill in."""
+    return write_sheet(RESOURCES[resource].headers(), [], file_format=file_format)
+
+
+def error_file(*, job: ImportJob) -> bytes:
+    """The uploaded sheet's rows in error, as uploaded, with what is wrong in an extra column."""
+    table = _read(job)
+    problems: dict[int, list[str]] = {}
+    for row in job.rows.filter(action=ImportAction.ERROR):
+        problems.setdefault(row.number, []).extend(
+            f"{column}: {message}" if column else message for column, message in row.errors
+        )
+    rows = ([*values, "; ".join(problems[number])] for number, values in table.rows if number in problems)
+    file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
+    return write_sheet([*table.headers, str(_("Errors"))], rows, file_format=file_format)
+
+
+def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
+    """CSV (UTF-8 with BOM, semicolons: what Swedish Excel opens as is) or XLSX, formula-safe."""
+    if file_format == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([spreadsheet_safe(value) for value in row])
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
