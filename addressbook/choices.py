@@ -119,3 +119,13 @@ class ImportAction(models.TextChoices):
     UNCHANGED = "unchanged", _("Unchanged")
     DEACTIVATE = "deactivate", _("Deactivate")
     ERROR = "error", _("Error")
+
+
+class UsageMetric(models.TextChoices):
+    """What the lookup API counts, per day (and per client where there is one)."""
+
+    REQUEST = "request", _("API requests")
+    ADDRESS = "address", _("Resolved function addresses")
+    ORGANIZATION = "organization", _("Resolved organisations")
+    ZERO_HIT_SEARCH = "zero_hit_search", _("Searches that found nothing")
+    RECIPIENT_CHECK = "recipient_check", _("Recipient checks")

@@ -61,3 +61,13 @@ def apply_import_task(job_id: str, user_id: int) -> str:
         return import_job_apply(job=job, user=get_user_model().objects.get(pk=user_id)).status
     except ImportRefusedError:
         return ImportJob.objects.get(pk=job_id).status
+
+
+@shared_task(
+    name="addressbook.rollup_usage", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def rollup_usage_task() -> int:
+    """Add the API's usage counters to the daily counts (exactly once, however often it runs)."""
+    from addressbook.services.usage import usage_rollup
+
+    return usage_rollup()

@@ -9,6 +9,9 @@ from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework_json_api.exceptions import exception_handler as jsonapi_exception_handler
 
+from addressbook.choices import UsageMetric
+from addressbook.services.usage import UsageEvent, usage_record
+
 
 def is_whole_number(value: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts "²", which int() then refuses."""
@@ -52,6 +55,8 @@ def not_found(request, exception=None):
     """404 for any unknown path; a JSON:API error object under /api/ (e.g. a malformed id)."""
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
+    # An API request all the same (the token is not looked at for a path that leads nowhere).
+    usage_record([UsageEvent(UsageMetric.REQUEST, "unknown")])
     body = {
         "errors": [
             {"status": "404", "code": "not_found", "title": "Not found", "detail": "No such resource."}

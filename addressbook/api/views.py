@@ -27,10 +27,11 @@ from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.renderers import JsonApiRenderer
 from addressbook.api.schema import document_schema, resource_schema
-from addressbook.choices import ChangeAction
-from addressbook.models import Change, Code, CodeSystem, FunctionAddress, Organization
+from addressbook.choices import ChangeAction, UsageMetric
+from addressbook.models import ApiClient, Change, Code, CodeSystem, FunctionAddress, Organization
 from addressbook.selectors import latest_change_sequence, recipient_check
 from addressbook.services.changes import changes_sequence
+from addressbook.services.usage import UsageEvent, usage_record
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -51,7 +52,7 @@ def cache_headers(response, request) -> None:
 
 
 class LookupViewMixin:
-    """What every API view shares: English unless asked otherwise, cache headers."""
+    """What every API view shares: English unless asked otherwise, cache headers, usage counts."""
 
     def initial(self, request, *args, **kwargs):
         api_language(request)
@@ -60,7 +61,25 @@ class LookupViewMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         cache_headers(response, request)
+        self.count_usage(request, response)
         return response
+
+    def usage_events(self, request, response) -> list[UsageEvent]:
+        """What this response resolved, beyond the request itself (views add theirs)."""
+        return []
+
+    def count_usage(self, request, response) -> None:
+        # Not request.auth: after a failed authentication that would authenticate again.
+        client = getattr(request, "_auth", None)
+        client_id = str(client.pk) if isinstance(client, ApiClient) else None
+        endpoint = request.resolver_match.url_name if request.resolver_match else "unknown"
+        events = [UsageEvent(UsageMetric.REQUEST, endpoint or "unknown", client_id)]
+        if response.status_code == 200:
+            events += [
+                UsageEvent(event.metric, event.dimension, client_id)
+                for event in self.usage_events(request, response)
+            ]
+        usage_record(events)
 
 
 class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
@@ -102,8 +121,30 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
                 queryset = queryset.prefetch_related(path)
         return queryset
 
+    #: The usage metric of a record this view resolves (addresses and organisations are counted).
+    resolved_metric: str | None = None
+    #: Filters that look records up by key: their results count as resolved.
+    key_filters: tuple[str, ...] = ()
+
+    def usage_events(self, request, response) -> list[UsageEvent]:
+        search = request.query_params.get("filter[search]")
+        page = getattr(self, "page_objects", None)
+        if search is not None and page == []:
+            return [UsageEvent(UsageMetric.ZERO_HIT_SEARCH, " ".join(search.casefold().split()))]
+        if self.resolved_metric is None:
+            return []
+        if self.action == "retrieve":
+            return [UsageEvent(self.resolved_metric, str(self.resolved.pk))]
+        if page and any(name in request.query_params for name in self.key_filters):
+            return [UsageEvent(self.resolved_metric, str(record.pk)) for record in page]
+        return []
+
+    def paginate_queryset(self, queryset):
+        self.page_objects = super().paginate_queryset(queryset)
+        return self.page_objects
+
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
+        instance = self.resolved = self.get_object()
         response = Response(self.get_serializer(instance).data)
         # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
         response["Last-Modified"] = http_date(instance.updated_at.timestamp())
@@ -127,6 +168,8 @@ class OrganizationViewSet(DirectoryViewSet):
     allowed_include = ("parent",)
     resource_types = ("organizations",)
     nested = {"organization_pk": ("parent_id", Organization)}
+    resolved_metric = UsageMetric.ORGANIZATION
+    key_filters = ("filter[participantIdentifier]", "filter[organizationNumber]")
 
 
 class FunctionAddressViewSet(DirectoryViewSet):
@@ -141,6 +184,8 @@ class FunctionAddressViewSet(DirectoryViewSet):
     resource_types = ("addresses", "organizations", "codes")
     include_prefetch = {"parent": ("organization__parent",), "codes": ("codes__code_system", "codes__parent")}
     nested = {"organization_pk": ("organization_id", Organization)}
+    resolved_metric = UsageMetric.ADDRESS
+    key_filters = ("filter[identifier]",)
 
 
 class CodeSystemViewSet(DirectoryViewSet):
@@ -364,7 +409,7 @@ class RecipientCheckView(PlainParametersView):
         for name, value in params.items():
             if not value.strip():
                 raise parameter_error(name, f"{name} is required.")
-        check = recipient_check(
+        check = self.check = recipient_check(
             participant_identifier=params["filter[participantIdentifier]"],
             identifier=params["filter[identifier]"],
         )
@@ -401,6 +446,15 @@ class RecipientCheckView(PlainParametersView):
         # An answer about routing must not be stale.
         response["Cache-Control"] = "no-cache"
         return response
+
+    def usage_events(self, request, response) -> list[UsageEvent]:
+        check = self.check
+        events = [
+            UsageEvent(UsageMetric.RECIPIENT_CHECK, f"{check.outcome}:{check.reason or ''}".rstrip(":"))
+        ]
+        if check.address is not None:
+            events.append(UsageEvent(UsageMetric.ADDRESS, str(check.address.pk)))
+        return events
 
 
 class SchemaView(SpectacularAPIView):

@@ -8,6 +8,7 @@ from addressbook.models.codesystems import Code, CodeSystem
 from addressbook.models.imports import ImportJob, ImportRow
 from addressbook.models.organizations import Organization
 from addressbook.models.roles import AdministeredOrganization, StaffRole
+from addressbook.models.usage import UsageCount, UsageRollup
 
 __all__ = [
     "Account",
@@ -23,4 +24,6 @@ __all__ = [
     "ImportRow",
     "Organization",
     "StaffRole",
+    "UsageCount",
+    "UsageRollup",
 ]

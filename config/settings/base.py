@@ -339,15 +339,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Records whose valid-to date has passed stop being routable within the hour.
     # The change feed numbers on read too; this keeps meta.changeSequence current between reads.
     "sequence-changes": {
         "task": "addressbook.sequence_changes",
         "schedule": env.int("SEQUENCE_CHANGES_EVERY_SECONDS", default=10),
     },
+    # Records whose valid-to date has passed stop being routable within the hour.
     "expire-records": {
         "task": "addressbook.expire_records",
         "schedule": env.int("EXPIRE_RECORDS_EVERY_SECONDS", default=60 * 60),
+    },
+    # API usage counters (in Redis) become daily counts for the statistics.
+    "rollup-usage": {
+        "task": "addressbook.rollup_usage",
+        "schedule": env.int("ROLLUP_USAGE_EVERY_SECONDS", default=60),
     },
 }
 
