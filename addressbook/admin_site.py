@@ -54,9 +54,28 @@ class AddressbookAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self):
+        # Imported here: the statistics views live in the admin package, which registers on
+        # admin.site when imported (see the module docstring).
+        from addressbook.admin import statistics
+
         return [
             path("two-factor/", partial(two_factor.verify, admin_site=self), name="two_factor_verify"),
             path("two-factor/setup/", partial(two_factor.setup, admin_site=self), name="two_factor_setup"),
+            path(
+                "statistics/",
+                self.admin_view(partial(statistics.dashboard, admin_site=self)),
+                name="statistics",
+            ),
+            path(
+                "statistics/<str:dataset>.<str:file_format>",
+                self.admin_view(partial(statistics.download, admin_site=self)),
+                name="statistics_download",
+            ),
+            path(
+                "statistics/reports/<uuid:report_id>/file/",
+                self.admin_view(partial(statistics.report_file, admin_site=self)),
+                name="statistics_report_file",
+            ),
             *super().get_urls(),
         ]
 

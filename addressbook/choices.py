@@ -129,3 +129,21 @@ class UsageMetric(models.TextChoices):
     ORGANIZATION = "organization", _("Resolved organisations")
     ZERO_HIT_SEARCH = "zero_hit_search", _("Searches that found nothing")
     RECIPIENT_CHECK = "recipient_check", _("Recipient checks")
+
+
+class ConnectionStage(models.TextChoices):
+    """An organisation's way into SDK, as the SDK projects report it."""
+
+    PLANNED = "planned", _("Planned")
+    TEST = "test", _("Test environment")
+    QA = "qa", _("QA")
+    PRODUCTION = "production", _("Production")
+
+
+class ReportStatus(models.TextChoices):
+    """Where an on-demand statistics report is."""
+
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being computed")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

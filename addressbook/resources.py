@@ -18,9 +18,10 @@ values, ISO dates), except yes/no, which is read in either language.
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -30,7 +31,14 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from addressbook.choices import County, OrganizationKind, OrganizationType, Status
-from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.models import (
+    Code,
+    CodeSystem,
+    Connection,
+    FunctionAddress,
+    FunctionAddressCode,
+    Organization,
+)
 from addressbook.roles import (
     administered_organizations,
     check_address_identifier,
@@ -361,8 +369,18 @@ class OrganizationResource(DirectoryRecordResource):
     municipality_code = column("municipality_code", gettext_lazy("Municipality code"))
     county_code = column("county_code", gettext_lazy("County code"), ChoiceWidget(County))
     country_code = column("country_code", gettext_lazy("Country code"))
+    # A participant's way into SDK (Connection), kept by federation administrators.
+    planned_on = column("planned_on", gettext_lazy("SDK planned"), widgets.DateWidget(ISO_DATE), attribute="")
+    test_on = column(
+        "test_on", gettext_lazy("SDK test environment"), widgets.DateWidget(ISO_DATE), attribute=""
+    )
+    qa_on = column("qa_on", gettext_lazy("SDK QA"), widgets.DateWidget(ISO_DATE), attribute="")
+    production_on = column(
+        "production_on", gettext_lazy("SDK production"), widgets.DateWidget(ISO_DATE), attribute=""
+    )
 
     key_columns = ("participant_identifier", "local_identifier")
+    connection_columns = ("planned_on", "test_on", "qa_on", "production_on")
 
     class Meta(AddressbookResource.Meta):
         model = Organization
@@ -381,10 +399,41 @@ class OrganizationResource(DirectoryRecordResource):
             "status",
             "valid_from",
             "valid_to",
+            "planned_on",
+            "test_on",
+            "qa_on",
+            "production_on",
         )
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pending_connections: dict[int, dict[str, datetime.date | None]] = {}
+
+    def _connection_date(self, organization: Organization, name: str) -> str:
+        pending = self.pending_connections.get(id(organization))
+        if pending is not None and name in pending:
+            value = pending[name]
+        else:
+            try:
+                value = getattr(organization.connection, name)
+            except ObjectDoesNotExist:
+                value = None
+        return value.isoformat() if value else ""
+
+    def dehydrate_planned_on(self, organization: Organization) -> str:
+        return self._connection_date(organization, "planned_on")
+
+    def dehydrate_test_on(self, organization: Organization) -> str:
+        return self._connection_date(organization, "test_on")
+
+    def dehydrate_qa_on(self, organization: Organization) -> str:
+        return self._connection_date(organization, "qa_on")
+
+    def dehydrate_production_on(self, organization: Organization) -> str:
+        return self._connection_date(organization, "production_on")
+
     def get_queryset(self) -> QuerySet[Organization]:
-        return Organization.objects.select_related("parent").order_by(
+        return Organization.objects.select_related("parent", "connection").order_by(
             "participant_identifier", "type", "name"
         )
 
@@ -424,6 +473,17 @@ class OrganizationResource(DirectoryRecordResource):
             organization.parent = self._parent(row)
         # What the model derives (a unit's inherited place and kind) before comparing.
         organization.clean()
+        dates = {}
+        for name in self.connection_columns:
+            if name in row:
+                try:
+                    dates[name] = self.fields[name].widget.clean(row[name])
+                except ValueError as error:
+                    raise ValidationError({name: [str(error)]}) from None
+        if any(dates.values()) and organization.type != OrganizationType.PARTICIPANT:
+            self.refuse("production_on", _("Only participant organisations connect to SDK."))
+        if dates:
+            self.pending_connections[id(organization)] = dates
 
     def _parent(self, row) -> Organization:
         participant = _find_organization(row.get("participant_identifier", ""))
@@ -440,6 +500,10 @@ class OrganizationResource(DirectoryRecordResource):
     def check_access(self, organization: Organization, row) -> None:
         if self.unrestricted:
             return
+        snapshot = self.snapshot(organization)
+        before = self.original_snapshot or {}
+        if any(snapshot[name] != before.get(name, "") for name in self.connection_columns):
+            self.refuse("production_on", _("Only federation administrators keep the SDK connection."))
         original = self.original
         if original is None and organization.type == OrganizationType.PARTICIPANT:
             self.refuse(
@@ -473,6 +537,9 @@ class OrganizationResource(DirectoryRecordResource):
 
     def save_record(self, organization: Organization) -> None:
         organization_save(organization=organization)
+        dates = self.pending_connections.get(id(organization))
+        if dates and (any(dates.values()) or Connection.objects.filter(organization=organization).exists()):
+            Connection.objects.update_or_create(organization=organization, defaults=dates)
 
 
 class FunctionAddressResource(DirectoryRecordResource):

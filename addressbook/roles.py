@@ -32,6 +32,9 @@ _KEEP_DIRECTORY = (
     | _permissions("addressbook", "importjob", "view", "add")
 )
 
+# The dashboard, its downloads and reports (per-client figures included).
+_STATISTICS = {"addressbook.view_statistics"} | _permissions("addressbook", "statisticsreport", "view", "add")
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FEDERATION_ADMINISTRATOR: frozenset(
         _KEEP_DIRECTORY
@@ -41,11 +44,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _permissions("addressbook", "staffrole", "view", "add", "change", "delete")
         | _permissions("addressbook", "administeredorganization", "view", "add", "change", "delete")
         | _permissions("addressbook", "auditevent", "view")
+        | _permissions("addressbook", "connection", "view", "add", "change")
+        | _STATISTICS
         | _permissions("auth", "user", "view", "add", "change")
     ),
     Role.ORGANIZATION_ADMINISTRATOR: frozenset(_KEEP_DIRECTORY),
     # Statistics are the analysts' whole surface; the directory itself they read over the API.
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset(_STATISTICS),
 }
 
 

@@ -1,8 +1,18 @@
-"""Writing cells that spreadsheet programs open safely."""
+"""Writing spreadsheets that Excel and LibreOffice open safely, and handing them out."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (also after a tab or CR).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -17,3 +27,29 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
+    """CSV (UTF-8 with BOM, semicolons: what Swedish Excel opens as is) or XLSX, formula-safe."""
+    if file_format == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([spreadsheet_safe(value) for value in row])
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+def sheet_response(content: bytes, name: str, file_format: str) -> HttpResponse:
+    """A download of a sheet made by write_sheet; ``name`` is ours (no user text in headers)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response

@@ -71,3 +71,42 @@ def rollup_usage_task() -> int:
     from addressbook.services.usage import usage_rollup
 
     return usage_rollup()
+
+
+@shared_task(
+    name="addressbook.compute_statistics",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def compute_statistics_task(day: str | None = None) -> int:
+    """Keep today's (or ``day``'s) directory statistics; run again, it replaces them."""
+    import datetime
+
+    from addressbook.services.statistics import statistics_compute
+
+    return statistics_compute(day=datetime.date.fromisoformat(day) if day else timezone.localdate())
+
+
+def _report_failed(self, exc, task_id, args, kwargs, einfo) -> None:
+    from addressbook.choices import ReportStatus
+    from addressbook.models import StatisticsReport
+
+    StatisticsReport.objects.filter(pk=args[0]).update(status=ReportStatus.FAILED, message=str(exc)[:1000])
+
+
+@shared_task(
+    name="addressbook.build_statistics_report",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    on_failure=_report_failed,
+)
+def build_statistics_report_task(report_id: str) -> str:
+    """Compute the workbook an analyst asked for in the admin."""
+    from addressbook.models import StatisticsReport
+    from addressbook.services.statistics import statistics_report_build
+
+    report = StatisticsReport.objects.get(pk=report_id)
+    statistics_report_build(report=report)
+    return report.status

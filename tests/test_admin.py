@@ -7,7 +7,14 @@ from django.contrib import admin
 from django.urls import reverse
 
 from addressbook.choices import Status
-from addressbook.models import AuditEvent, FunctionAddress, Organization, StaffRole
+from addressbook.models import (
+    AuditEvent,
+    Connection,
+    FunctionAddress,
+    Organization,
+    StaffRole,
+    StatisticsReport,
+)
 from addressbook.services.api_clients import api_client_create
 from addressbook.services.imports import import_job_create
 from tests.factories import (
@@ -30,6 +37,7 @@ def one_of_each(malmo_address, psychiatry_codes, admin_user):
     api_client_create(name="Malmö meddelandetjänst", organization=malmo_address.organization)
     StaffRoleFactory(organizations=[malmo_address.organization])
     import_job_create(user=admin_user, resource="addresses", file_name="a.csv", content=b"Identifier\n")
+    StatisticsReport.objects.create(first_day="2026-11-01", last_day="2026-11-28", requested_by=admin_user)
     return malmo_address
 
 
@@ -47,6 +55,9 @@ def malmo_form(**changes: str) -> dict[str, str]:
         "status": "active",
         "function_addresses-TOTAL_FORMS": "0",
         "function_addresses-INITIAL_FORMS": "0",
+        # A participant's page also has its SDK connection (for federation administrators).
+        "connection-TOTAL_FORMS": "0",
+        "connection-INITIAL_FORMS": "0",
         **changes,
     }
 
@@ -337,9 +348,10 @@ def test_a_big_organisation_links_to_its_addresses_instead_of_listing_them(admin
     # when its page is opened
     page = admin_client.get(reverse("admin:addressbook_organization_change", args=[malmo.pk]))
 
-    # then there is no inline, but a link to the 51 addresses in the searchable list
+    # then there is no inline of addresses (only the SDK connection), but a link to the 51
+    # addresses in the searchable list
     assert page.status_code == 200
-    assert not page.context["inline_admin_formsets"]
+    assert [formset.opts.model for formset in page.context["inline_admin_formsets"]] == [Connection]
     assert f"?organization__id__exact={malmo.pk}" in page.text
     assert "51" in page.text
 

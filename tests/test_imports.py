@@ -10,7 +10,7 @@ import pytest
 
 from addressbook.choices import HistoryChannel, ImportAction, ImportStatus, Status
 from addressbook.history import object_history
-from addressbook.models import Code, FunctionAddress, ImportJob, Organization
+from addressbook.models import Code, Connection, FunctionAddress, ImportJob, Organization
 from addressbook.services.imports import (
     ImportRefusedError,
     error_file,
@@ -383,3 +383,28 @@ def test_a_code_value_in_several_code_systems_is_written_with_its_system(
         "several code systems" in plain.rows.get().errors[0][1]
         or "flera kodverk" in plain.rows.get().errors[0][1]
     )
+
+
+def test_sdk_connection_steps_are_kept_through_import_by_the_federation_only(
+    directory, federation_admin, malmo_admin
+):
+    content = (
+        "Participant identifier;Name;SDK planned;SDK production\n"
+        "0203:malmo.se;Malmö stad;2026-01-15;2026-05-04\n"
+    ).encode()
+
+    by_malmo = preview(malmo_admin, "anslutning.csv", resource="organizations", content=content)
+    by_federation = preview(federation_admin, "anslutning.csv", resource="organizations", content=content)
+    import_job_apply(job=by_federation, user=federation_admin)
+    again = export_file(resource="organizations", user=federation_admin, file_format="xlsx")
+
+    assert by_malmo.rows.get().action == ImportAction.ERROR
+    connection = Connection.objects.get(organization=directory)
+    assert (connection.planned_on.isoformat(), connection.production_on.isoformat()) == (
+        "2026-01-15",
+        "2026-05-04",
+    )
+    assert connection.stage == "production"
+    assert set(preview(federation_admin, "again.xlsx", resource="organizations", content=again).summary) == {
+        ImportAction.UNCHANGED
+    }

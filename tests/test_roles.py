@@ -72,6 +72,9 @@ def organization_form(organization: Organization, **changes) -> dict[str, str]:
         "status": organization.status,
         "function_addresses-TOTAL_FORMS": "0",
         "function_addresses-INITIAL_FORMS": "0",
+        # A participant's page also has its SDK connection (for federation administrators).
+        "connection-TOTAL_FORMS": "0",
+        "connection-INITIAL_FORMS": "0",
         **changes,
     }
 

@@ -1,5 +1,5 @@
 """The Django admin: the administrators' whole working surface (one module per area)."""
 
-from addressbook.admin import accounts, audit, directory, imports
+from addressbook.admin import accounts, audit, directory, imports, statistics
 
-__all__ = ["accounts", "audit", "directory", "imports"]
+__all__ = ["accounts", "audit", "directory", "imports", "statistics"]

@@ -19,7 +19,15 @@ from django.utils.translation import ngettext
 
 from addressbook.choices import OrganizationType
 from addressbook.history import object_history
-from addressbook.models import ApiClient, Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.models import (
+    ApiClient,
+    Code,
+    CodeSystem,
+    Connection,
+    FunctionAddress,
+    FunctionAddressCode,
+    Organization,
+)
 from addressbook.roles import (
     administered_organizations,
     check_address_identifier,
@@ -189,11 +197,26 @@ class OrganizationAdmin(AuditHistoryMixin, OrganizationScopedAdmin, DirectoryAdm
             # New addresses need codes and keywords too: they are added on their own page.
             return False
 
+    class ConnectionInline(admin.StackedInline):
+        """A participant's way into SDK (for the statistics), kept by federation administrators."""
+
+        model = Connection
+        fields = ("planned_on", "test_on", "qa_on", "production_on", "note")
+        can_delete = False
+        extra = 1
+        max_num = 1
+        verbose_name_plural = _("SDK connection")
+
     def get_inlines(self, request: HttpRequest, obj: Organization | None):
-        # A big organisation's addresses belong in the searchable list, not in one huge form.
-        if obj is None or obj.function_addresses.count() > MAX_INLINE_ADDRESSES:
+        if obj is None:
             return ()
-        return super().get_inlines(request, obj)
+        # A big organisation's addresses belong in the searchable list, not in one huge form.
+        inlines = (
+            [] if obj.function_addresses.count() > MAX_INLINE_ADDRESSES else [self.FunctionAddressInline]
+        )
+        if obj.type == OrganizationType.PARTICIPANT and request.user.has_perm("addressbook.view_connection"):
+            inlines.append(self.ConnectionInline)
+        return inlines
 
     @admin.display(description=_("function addresses"))
     def function_addresses_link(self, obj: Organization) -> str:
@@ -546,13 +569,29 @@ class ApiClientAdmin(DirectoryAdmin):
     Clients are revoked, not deleted, so that who had access stays on record.
     """
 
-    list_display = ("name", "organization", "token_prefix", "expires_at", "revoked_at", "last_used_at")
+    list_display = (
+        "name",
+        "organization",
+        "token_prefix",
+        "statistics_access",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("name", "contact", "organization__name", "token_prefix")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
     readonly_fields = ("token_prefix", "revoked_at", "last_used_at", "created_at", "updated_at")
-    fields = ("name", "organization", "contact", "expires_at", "throttle_rate", *readonly_fields)
+    fields = (
+        "name",
+        "organization",
+        "contact",
+        "expires_at",
+        "throttle_rate",
+        "statistics_access",
+        *readonly_fields,
+    )
     actions = ("revoke", "rotate_token")
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form, change: bool) -> None:

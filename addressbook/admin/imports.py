@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
@@ -29,20 +30,11 @@ from addressbook.services.imports import (
     may_import,
     template_file,
 )
+from addressbook.spreadsheets import CONTENT_TYPES, sheet_response
 from addressbook.tasks import apply_import_task, preview_import_task
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 # Preview rows shown per page.
 ROWS_PER_PAGE = 200
-
-
-def _download(content: bytes, name: str, file_format: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
 
 
 class ImportUploadForm(forms.Form):
@@ -253,12 +245,13 @@ class ImportJobAdmin(admin.ModelAdmin):
     def errors_view(self, request: HttpRequest, job_id) -> HttpResponse:
         job = self._job(request, job_id)
         file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
-        stem = job.file_name.rsplit(".", 1)[0]
-        return _download(error_file(job=job), f"{stem}-fel", file_format)
+        # Named from the upload, made safe for a header (a file name may hold quotes or worse).
+        stem = slugify(job.file_name.rsplit(".", 1)[0]) or "import"
+        return sheet_response(error_file(job=job), f"{stem}-fel", file_format)
 
     # -- files out -----------------------------------------------------------------------
     def _check_format(self, resource: str, file_format: str) -> None:
-        if resource not in ImportResource.values or file_format not in FORMATS:
+        if resource not in ImportResource.values or file_format not in CONTENT_TYPES:
             raise Http404
 
     def export_view(self, request: HttpRequest, resource: str, file_format: str) -> HttpResponse:
@@ -266,12 +259,12 @@ class ImportJobAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         content = export_file(resource=resource, user=request.user, file_format=file_format)
-        return _download(content, f"{resource}-{timezone.localdate():%Y-%m-%d}", file_format)
+        return sheet_response(content, f"{resource}-{timezone.localdate():%Y-%m-%d}", file_format)
 
     def template_view(self, request: HttpRequest, resource: str, file_format: str) -> HttpResponse:
         self._check_format(resource, file_format)
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return _download(
+        return sheet_response(
             template_file(resource=resource, file_format=file_format), f"{resource}-mall", file_format
         )

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("changes", views.ChangeFeedView.as_view(), name="changes"),
     path("recipient-check", views.RecipientCheckView.as_view(), name="recipient-check"),
+    path("statistics/<str:dataset>", views.StatisticsView.as_view(), name="statistics"),
     path("schema", views.SchemaView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script, so CSP can forbid them.
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="addressbook-api:schema"), name="docs"),

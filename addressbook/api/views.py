@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import uuid
 
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import slugify
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework_json_api import views
+from rest_framework_json_api.utils import format_value  # camelCase, as the rest of the API
 
 from addressbook import filtersets
 from addressbook.api import serializers
@@ -31,6 +34,7 @@ from addressbook.choices import ChangeAction, UsageMetric
 from addressbook.models import ApiClient, Change, Code, CodeSystem, FunctionAddress, Organization
 from addressbook.selectors import latest_change_sequence, recipient_check
 from addressbook.services.changes import changes_sequence
+from addressbook.services.statistics import DATASETS, dataset_table
 from addressbook.services.usage import UsageEvent, usage_record
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -455,6 +459,85 @@ class RecipientCheckView(PlainParametersView):
         if check.address is not None:
             events.append(UsageEvent(UsageMetric.ADDRESS, str(check.address.pk)))
         return events
+
+
+STATISTICS_PARAMETERS = {
+    "filter[from]": "First day (YYYY-MM-DD) of usage datasets; default 30 days ago.",
+    "filter[to]": "Last day (YYYY-MM-DD); default today.",
+}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="statistics_retrieve",
+        tags=["statistics"],
+        description=(
+            "One statistics dataset (see the admin's dashboard), for API clients with the analyst "
+            "scope. Rows are resources of type statistics; meta.columns names their attributes."
+        ),
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
+            for name, text in STATISTICS_PARAMETERS.items()
+        ],
+        responses={
+            200: document_schema(
+                {"type": "array", "items": resource_schema("statistics", {}, [])},
+            )
+        },
+    )
+)
+class StatisticsView(PlainParametersView):
+    """A statistics dataset as JSON:API rows (per-client figures: the analyst scope only)."""
+
+    allowed_parameters = STATISTICS_PARAMETERS
+
+    def get(self, request, dataset: str):
+        client = getattr(request, "_auth", None)
+        if not isinstance(client, ApiClient) or not client.statistics_access:
+            raise PermissionDenied("Statistics are for API clients with the analyst scope.")
+        if dataset not in DATASETS:
+            raise NotFound(f"No dataset {dataset!r}; offered: {', '.join(DATASETS)}.")
+        params = self.parameters(request)
+        today = timezone.localdate()
+        first = self._day(params, "filter[from]", today - datetime.timedelta(days=29))
+        last = self._day(params, "filter[to]", today)
+        # Attribute names stay the same whatever language the client asks for.
+        with translation.override("en"):
+            columns = [
+                format_value(slugify(header).replace("-", "_"), "camelize")
+                for header in DATASETS[dataset].headers()
+            ]
+        headers, rows = dataset_table(dataset, first, last)
+        document = {
+            "data": [
+                {
+                    "type": "statistics",
+                    "id": f"{dataset}-{number}",
+                    "attributes": dict(zip(columns, row, strict=True)),
+                }
+                for number, row in enumerate(rows, start=1)
+            ],
+            "meta": {
+                "dataset": dataset,
+                "title": str(DATASETS[dataset].title),
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "columns": dict(zip(columns, headers, strict=True)),
+            },
+            "links": {"self": request.build_absolute_uri()},
+        }
+        response = Response(document)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _day(params: dict[str, str], name: str, default: datetime.date) -> datetime.date:
+        if not params[name]:
+            return default
+        try:
+            return datetime.date.fromisoformat(params[name])
+        except ValueError:
+            raise parameter_error(name, f"{name} must be a date, YYYY-MM-DD.") from None
 
 
 class SchemaView(SpectacularAPIView):

@@ -8,6 +8,7 @@ from addressbook.models.codesystems import Code, CodeSystem
 from addressbook.models.imports import ImportJob, ImportRow
 from addressbook.models.organizations import Organization
 from addressbook.models.roles import AdministeredOrganization, StaffRole
+from addressbook.models.statistics import Connection, StatisticSnapshot, StatisticsReport
 from addressbook.models.usage import UsageCount, UsageRollup
 
 __all__ = [
@@ -18,12 +19,15 @@ __all__ = [
     "Change",
     "Code",
     "CodeSystem",
+    "Connection",
     "FunctionAddress",
     "FunctionAddressCode",
     "ImportJob",
     "ImportRow",
     "Organization",
     "StaffRole",
+    "StatisticSnapshot",
+    "StatisticsReport",
     "UsageCount",
     "UsageRollup",
 ]

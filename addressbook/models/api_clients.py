@@ -62,6 +62,11 @@ class ApiClient(TimeStampedModel):
         ],
         help_text=_("Requests per period, e.g. 6000/min; empty for the default."),
     )
+    statistics_access = models.BooleanField(
+        _("analyst scope"),
+        default=False,
+        help_text=_("May read the statistics datasets over the API (they include per-client figures)."),
+    )
 
     class Meta:
         verbose_name = _("API client")

@@ -9,9 +9,7 @@ whole import is rolled back and refused.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 
 import tablib
@@ -22,14 +20,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
 from addressbook.history import history_context
 from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
 from addressbook.roles import administered_organizations, is_federation_administrator
-from addressbook.spreadsheets import spreadsheet_safe
+from addressbook.spreadsheets import write_sheet
 from addressbook.tabular import Table, TableError, read_table
 
 # Preview rows are written in batches of this many.
@@ -291,22 +288,3 @@ def error_file(*, job: ImportJob) -> bytes:
     rows = ([*values, "; ".join(problems[number])] for number, values in table.rows if number in problems)
     file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
     return write_sheet([*table.headers, str(_("Errors"))], rows, file_format=file_format)
-
-
-def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
-    """CSV (UTF-8 with BOM, semicolons: what Swedish Excel opens as is) or XLSX, formula-safe."""
-    if file_format == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
-        output = io.BytesIO()
-        workbook.save(output)
-        return output.getvalue()
-    output = io.StringIO()
-    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return ("\ufeff" + output.getvalue()).encode("utf-8")

@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -348,6 +349,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-records": {
         "task": "addressbook.expire_records",
         "schedule": env.int("EXPIRE_RECORDS_EVERY_SECONDS", default=60 * 60),
+    },
+    # Directory statistics as they stand each night (a day computed again is replaced).
+    "compute-statistics": {
+        "task": "addressbook.compute_statistics",
+        "schedule": crontab(hour=env.int("STATISTICS_HOUR", default=2), minute=15),
     },
     # API usage counters (in Redis) become daily counts for the statistics.
     "rollup-usage": {
