@@ -22,6 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Model, QuerySet
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -257,15 +258,25 @@ class AddressbookResource(resources.ModelResource):
         return not self.changes(self.original_snapshot, instance)
 
     def do_instance_save(self, instance, is_create) -> None:
-        self.save_record(instance)
+        # The rules run in Python first; what PostgreSQL still refuses (a race, a trigger) is
+        # this row's error in words, and its savepoint keeps the rest of the file going.
+        try:
+            with transaction.atomic():
+                self.save_record(instance)
+        except DatabaseError as error:
+            reason = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+            raise ValidationError(
+                _("The database refused this row: %(reason)s") % {"reason": reason}
+            ) from None
 
     def save_record(self, instance) -> None:
         raise NotImplementedError
 
     # -- outcomes --------------------------------------------------------------------------
     def snapshot(self, instance) -> dict[str, str]:
+        # Line breaks compare alike however they were typed (a browser sends CRLF, Excel LF).
         return {
-            item.column_name: str(self.export_field(item, instance) or "")
+            item.column_name: str(self.export_field(item, instance) or "").replace("\r\n", "\n")
             for item in self.own_columns()
             if item.column_name not in self.key_columns
         }
@@ -408,6 +419,7 @@ class OrganizationResource(DirectoryRecordResource):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.pending_connections: dict[int, dict[str, datetime.date | None]] = {}
+        self.cascades: dict[int, list[str]] = {}
 
     def _connection_date(self, organization: Organization, name: str) -> str:
         pending = self.pending_connections.get(id(organization))
@@ -512,16 +524,17 @@ class OrganizationResource(DirectoryRecordResource):
             )
         if original is not None and not self.in_scope(original):
             self.refuse("participant_identifier", _("This organisation is not one you administer."))
-        if not self.in_scope(organization.parent if organization.parent_id else None):
+        moved = original is None or original.parent_id != organization.parent_id
+        # The top unit of an administrator's sub-tree has a parent they do not keep: fine unless moved.
+        if moved and not self.in_scope(organization.parent if organization.parent_id else None):
             self.refuse("parent", _("This organisation is not one you administer."))
+        number_before = original.organization_number if original is not None else ""
+        if number_before != organization.organization_number:
+            # Routing-critical, also when cleared or given to a new unit.
+            self.refuse(
+                "organization_number", _("Only federation administrators change organisation numbers.")
+            )
         if original is not None:
-            if (
-                original.organization_number != organization.organization_number
-                and organization.organization_number
-            ):
-                self.refuse(
-                    "organization_number", _("Only federation administrators change organisation numbers.")
-                )
             if organization.type == OrganizationType.PARTICIPANT and (
                 (original.status, original.valid_from, original.valid_to)
                 != (organization.status, organization.valid_from, organization.valid_to)
@@ -535,7 +548,23 @@ class OrganizationResource(DirectoryRecordResource):
             except ValidationError as error:
                 raise ValidationError({"parent": error.message_dict["parent"]}) from None
 
+    def record(self, row, row_result, **kwargs) -> None:
+        super().record(row, row_result, **kwargs)
+        # Deactivating an organisation takes its sub-tree and addresses along: listed too.
+        for key in self.cascades.pop(id(row_result.instance), []) if row_result.instance is not None else []:
+            self.outcomes.append(
+                RowOutcome(0, "deactivate", key, changes=[(self.label("status"), "active", "inactive")])
+            )
+
     def save_record(self, organization: Organization) -> None:
+        if self.original is not None and self.original.is_active and not organization.is_active:
+            tree = Organization.objects.filter(pk=organization.pk).with_descendants()
+            units = tree.exclude(pk=organization.pk).filter(status=Status.ACTIVE).order_by("local_identifier")
+            addresses = FunctionAddress.objects.filter(organization__in=tree, status=Status.ACTIVE)
+            self.cascades[id(organization)] = [
+                *(f"{unit.participant_identifier} / {unit.local_identifier}" for unit in units),
+                *addresses.order_by("identifier").values_list("identifier", flat=True),
+            ]
         organization_save(organization=organization)
         dates = self.pending_connections.get(id(organization))
         if dates and (any(dates.values()) or Connection.objects.filter(organization=organization).exists()):
@@ -606,9 +635,16 @@ class FunctionAddressResource(DirectoryRecordResource):
                 .filter(systems__gt=1)
                 .values_list("value", flat=True)
             )
-        if code.code.casefold() in self.ambiguous_codes:
-            return f"{code.code_system.identifier}#{code.code}"
-        return code.code
+        if code.code.casefold() not in self.ambiguous_codes:
+            return code.code
+        system = code.code_system
+        versions = CodeSystem.objects.filter(identifier__iexact=system.identifier).count()
+        # Several versions of one code system: the version tells them apart (system@version#code).
+        return (
+            f"{system.identifier}@{system.version}#{code.code}"
+            if versions > 1
+            else f"{system.identifier}#{code.code}"
+        )
 
     def find(self, row) -> FunctionAddress | None:
         identifier = row.get("identifier", "")
@@ -637,7 +673,13 @@ class FunctionAddressResource(DirectoryRecordResource):
             system, separator, value = reference.rpartition("#")
             matches = Code.objects.filter(code__iexact=value).select_related("code_system")
             if separator:
-                matches = matches.filter(code_system__identifier__iexact=system)
+                identifier, at, version = system.rpartition("@")
+                if at:
+                    matches = matches.filter(
+                        code_system__identifier__iexact=identifier, code_system__version=version
+                    )
+                else:
+                    matches = matches.filter(code_system__identifier__iexact=system)
             found = list(matches[:2])
             if not found:
                 self.refuse("codes", _("There is no code %(code)s.") % {"code": reference})
@@ -719,6 +761,11 @@ class CodeResource(AddressbookResource):
 
     key_columns = ("code_system", "code")
 
+    def row_key(self, row) -> str:
+        # Several versions of a code system may hold the same code: the version is in the key.
+        parts = (row.get("code_system", ""), row.get("code_system_version", ""), row.get("code", ""))
+        return " / ".join(part for part in parts if part)
+
     class Meta(AddressbookResource.Meta):
         model = Code
         fields = (
@@ -748,29 +795,38 @@ class CodeResource(AddressbookResource):
     def dehydrate_parent(self, code: Code) -> str:
         return code.parent.code if code.parent_id else ""
 
+    def _systems(self, row):
+        """Code systems are identified by identifier and version (when the file has versions)."""
+        systems = CodeSystem.objects.filter(identifier__iexact=row.get("code_system", ""))
+        if "code_system_version" in row:
+            systems = systems.filter(version=row["code_system_version"])
+        return systems
+
     def find(self, row) -> Code | None:
         return (
             Code.objects.select_related("code_system", "parent")
-            .filter(
-                code_system__identifier__iexact=row.get("code_system", ""), code__iexact=row.get("code", "")
-            )
+            .filter(code_system__in=self._systems(row), code__iexact=row.get("code", ""))
             .first()
         )
 
     def prepare(self, code: Code, row) -> None:
-        system = CodeSystem.objects.filter(identifier__iexact=row.get("code_system", "")).first()
+        system = self._systems(row).first()
         if system is None:
-            system = CodeSystem(identifier=row.get("code_system", ""))
+            # A new code system, or a new version of one: never a rename of another version.
+            system = CodeSystem(
+                identifier=row.get("code_system", ""), version=row.get("code_system_version", "")
+            )
         system.name = row.get("code_system_name") or system.name
-        system.version = row.get("code_system_version", system.version)
         code.code_system = system
         parent_key = row.get("parent", "")
         code.parent = None
         if parent_key:
             # Also a code made by an earlier row of this file: the import runs in one transaction.
-            code.parent = Code.objects.filter(
-                code_system__identifier__iexact=system.identifier, code__iexact=parent_key
-            ).first()
+            code.parent = (
+                None
+                if system._state.adding
+                else Code.objects.filter(code_system=system, code__iexact=parent_key).first()
+            )
             if code.parent is None:
                 self.refuse("parent", _("The code system has no code %(code)s.") % {"code": parent_key})
 

@@ -7,7 +7,9 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -36,7 +38,13 @@ def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
         sheet = workbook.create_sheet()
         sheet.append(headers)
         for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
+            # Control characters cannot be stored in an .xlsx (a CSV keeps them): dropped there.
+            sheet.append(
+                [
+                    ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                    for v in map(spreadsheet_safe, row)
+                ]
+            )
         output = io.BytesIO()
         workbook.save(output)
         return output.getvalue()
@@ -49,7 +57,7 @@ def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
 
 
 def sheet_response(content: bytes, name: str, file_format: str) -> HttpResponse:
-    """A download of a sheet made by write_sheet; ``name`` is ours (no user text in headers)."""
+    """A download of a sheet made by write_sheet (any file name: quoted and encoded as needed)."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{file_format}")
     return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -22,6 +23,10 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", 
 _DELIMITERS = (";", ",", "\t")
 # An apostrophe in front of these is how our exports (and Excel users) say "text, not formula".
 _NEUTRALISED = ("'=", "'+", "'-", "'@")
+# A leading + or - is a formula to a spreadsheet unless a number or phone number follows.
+_SIGNED_NUMBER = re.compile(r"[+-][\d\s().,/-]*")
+# More columns than any of our sheets has, with room for notes: beyond, it is not our file.
+MAX_COLUMNS = 200
 
 
 class TableError(ValueError):
@@ -95,13 +100,24 @@ def _read_xlsx(data: bytes):
         raise TableError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's declared size is not to be trusted: "A1:XFD1048576" around one cell would
+        # have openpyxl pad 16,384 × 1,048,576 empty cells.
+        sheet.reset_dimensions()
         for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > settings.IMPORT_MAX_ROWS + 1 or len(row) > MAX_COLUMNS:
+                raise TableError(
+                    _("The Excel sheet is larger than an import takes. Split it into smaller files.")
+                )
             values = []
             for column, cell in enumerate(row, start=1):
                 if cell.data_type == "f":
                     raise TableError(_formula_message(number, column))
                 values.append(_xlsx_text(cell.value))
             yield values
+    except TableError:
+        raise
+    except Exception as error:  # broken XML, a text where a number belongs, a missing shared string …
+        raise TableError(_("The Excel file is damaged and cannot be read.")) from error
     finally:
         workbook.close()
 
@@ -114,6 +130,12 @@ def _xlsx_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
     return str(value)
+
+
+def _is_formula(value: str) -> bool:
+    if value.startswith(("=", "@")):
+        return True
+    return value.startswith(("+", "-")) and not _SIGNED_NUMBER.fullmatch(value)
 
 
 def _formula_message(row: int, column: int) -> str:
@@ -139,7 +161,7 @@ def _to_table(cells) -> Table:
         values = []
         for column, cell in enumerate(row, start=1):
             value = cell.strip()
-            if value.startswith("="):
+            if _is_formula(value):
                 raise TableError(_formula_message(number, column))
             values.append(value[1:] if value.startswith(_NEUTRALISED) else value)
         table.rows.append((number, values))

@@ -157,6 +157,12 @@ def validate_identifier(value: str) -> None:
     reject_angle_brackets(value)
 
 
+def validate_code_value(value: str) -> None:
+    """A code is listed in one spreadsheet cell with others (a, b) and after its code system (system#a)."""
+    if any(separator in value for separator in ",#"):
+        raise ValidationError(_("A code must not contain a comma or #."), code="code_separator")
+
+
 def validate_country_code(value: str) -> None:
     """ISO 3166-1 alpha-2, upper case (SE, NO, FI …)."""
     if value not in constants.ISO_3166_ALPHA2:

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
@@ -245,8 +244,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     def errors_view(self, request: HttpRequest, job_id) -> HttpResponse:
         job = self._job(request, job_id)
         file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
-        # Named from the upload, made safe for a header (a file name may hold quotes or worse).
-        stem = slugify(job.file_name.rsplit(".", 1)[0]) or "import"
+        if job.status == ImportStatus.FAILED:
+            raise Http404  # an unreadable file has no rows to return
+        stem = job.file_name.rsplit(".", 1)[0]
         return sheet_response(error_file(job=job), f"{stem}-fel", file_format)
 
     # -- files out -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import uuid
 import pghistory
 import pgtrigger
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -53,7 +54,8 @@ def description_field() -> models.TextField:
         _("description"),
         max_length=constants.DESCRIPTION_MAX_LENGTH,
         blank=True,
-        validators=TEXT_VALIDATORS,
+        # A TextField's max_length binds only forms: imports and services need the validator.
+        validators=[*TEXT_VALIDATORS, MaxLengthValidator(constants.DESCRIPTION_MAX_LENGTH)],
     )
 
 

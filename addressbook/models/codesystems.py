@@ -89,7 +89,7 @@ class Code(TimeStampedModel):
     code = models.CharField(
         _("code"),
         max_length=constants.CODE_MAX_LENGTH,
-        validators=[validators.validate_identifier],
+        validators=[validators.validate_identifier, validators.validate_code_value],
     )
     display_name = models.CharField(
         _("display name"), max_length=constants.NAME_MAX_LENGTH, validators=TEXT_VALIDATORS
@@ -144,10 +144,18 @@ class Code(TimeStampedModel):
             return
         if self.parent.code_system_id != self.code_system_id:
             raise ValidationError({"parent": _("The parent code must belong to the same code system.")})
-        node, seen = self.parent, 0
-        while node is not None and seen <= constants.MAX_TREE_DEPTH:
+        node, ancestors = self.parent, 0
+        while node is not None:
+            ancestors += 1
             if self.pk is not None and node.pk == self.pk:
                 raise ValidationError(
                     {"parent": _("A code cannot be placed under itself or one of its sub-codes.")}
                 )
-            node, seen = node.parent, seen + 1
+            if ancestors > constants.MAX_TREE_DEPTH:  # as deep as the database's trigger allows
+                raise ValidationError(
+                    {
+                        "parent": _("Codes can be nested at most %(depth)d levels deep.")
+                        % {"depth": constants.MAX_TREE_DEPTH}
+                    }
+                )
+            node = node.parent

@@ -40,6 +40,9 @@ class ImportJob(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
+    # The uploader's admin language: preview and import describe the rows in it, so the
+    # import compares like with like whoever confirms it.
+    language = models.CharField(_("language"), max_length=8, default="sv", editable=False)
     message = models.TextField(_("message"), blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 import tablib
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
@@ -28,6 +31,8 @@ from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, Ro
 from addressbook.roles import administered_organizations, is_federation_administrator
 from addressbook.spreadsheets import write_sheet
 from addressbook.tabular import Table, TableError, read_table
+
+logger = logging.getLogger(__name__)
 
 # Preview rows are written in batches of this many.
 ROW_BATCH_SIZE = 1000
@@ -76,9 +81,18 @@ def import_job_create(
     if organization is not None and not administered_organizations(user).filter(pk=organization.pk).exists():
         raise ValidationError({"organization": _("This organisation is not one you administer.")})
     job = ImportJob(
-        resource=resource, file_name=file_name[:256], organization=organization, sync=sync, created_by=user
+        resource=resource,
+        file_name=file_name[:256],
+        organization=organization,
+        sync=sync,
+        created_by=user,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    job.file.save(file_name, ContentFile(content), save=False)
+    # Stored under a short, plain name: the person's file name may be long, dotted or odd.
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    job.file.save(
+        f"{slugify(file_name.rsplit('.', 1)[0])[:40] or 'import'}{suffix}", ContentFile(content), save=False
+    )
     job.save()
     return job
 
@@ -96,6 +110,13 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
         outcomes = _run(job, table, user=job.created_by, dry_run=True)
     except TableError as error:
         return _set_status(job, ImportStatus.FAILED, message=str(error))
+    except OperationalError:
+        # A transient database error: give the job back, so the task's retry can claim it.
+        _release(job, ImportStatus.QUEUED)
+        raise
+    except Exception:
+        logger.exception("Import %s could not be previewed", job.pk)
+        return _set_status(job, ImportStatus.FAILED, message=_("The file could not be read."))
     with transaction.atomic():
         job.rows.all().delete()
         for start in range(0, len(outcomes), ROW_BATCH_SIZE):
@@ -138,6 +159,13 @@ def import_job_apply(*, job: ImportJob, user) -> ImportJob:
     except (ImportRefusedError, TableError) as error:
         _set_status(job, ImportStatus.REFUSED, message=str(error))
         raise ImportRefusedError(str(error)) from error
+    except OperationalError:
+        # Nothing was written (one transaction): the preview can be confirmed again.
+        _release(job, ImportStatus.PREVIEWED)
+        raise
+    except Exception:
+        _release(job, ImportStatus.REFUSED, message=_("The import failed; nothing was imported."))
+        raise
     job.applied_by = user
     job.applied_at = timezone.now()
     return _set_status(job, ImportStatus.APPLIED, message="")
@@ -147,7 +175,9 @@ def import_run(
     *, resource: str, file_name: str, content: bytes, user=None, dry_run: bool = True
 ) -> list[RowOutcome]:
     """One import without a job (the command line): the outcomes, applied unless ``dry_run``."""
-    job = ImportJob(resource=resource, file_name=file_name)
+    job = ImportJob(
+        resource=resource, file_name=file_name, language=translation.get_language() or settings.LANGUAGE_CODE
+    )
     table = read_table(content, file_name)
     with transaction.atomic():
         outcomes = _run(job, table, user=user, dry_run=True)
@@ -174,7 +204,10 @@ def _run(job: ImportJob, table: Table, *, user, dry_run: bool) -> list[RowOutcom
     if job.pk is not None:
         cache.set(progress_key(job), 0, timeout=24 * 60 * 60)
         resource.on_row = lambda done: done % PROGRESS_EVERY == 0 and cache.set(progress_key(job), done)
-    with history_context(channel=HistoryChannel.IMPORT, user=user, import_job=str(job.pk or "")):
+    with (
+        translation.override(job.language or settings.LANGUAGE_CODE),
+        history_context(channel=HistoryChannel.IMPORT, user=user, import_job=str(job.pk or "")),
+    ):
         resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
@@ -237,6 +270,14 @@ def _claim(job: ImportJob, expected: str, status: str) -> bool:
     )
     job.refresh_from_db()
     return claimed == 1
+
+
+def _release(job: ImportJob, status: str, message: str = "") -> None:
+    """After a failure: put the job where it can go on from (if the database lets us)."""
+    try:
+        ImportJob.objects.filter(pk=job.pk).update(status=status, message=message, updated_at=timezone.now())
+    except Exception:  # the database is gone; the job stays as it is
+        logger.exception("Import %s: could not record its status", job.pk)
 
 
 def _set_status(job: ImportJob, status: str, **changes) -> ImportJob:
