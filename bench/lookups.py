@@ -158,7 +158,25 @@ def main() -> int:
             f"{label:32} {statistics.median(fast):10.1f} {_p95(fast):8.1f} "
             f"{statistics.median(slow):16.1f} {ratio:6.1f}x"
         )
+    _usage_overhead(client, cases[0][1], cases[0][2])
     return 0
+
+
+def _usage_overhead(client, url: str, params: dict[str, str]) -> None:
+    """What counting every request (issue 6) costs a lookup: the same lookup, counting off."""
+    from unittest import mock
+
+    from django.conf import settings
+
+    counted = _time(client, url, params)
+    with mock.patch("addressbook.api.views.usage_record"):
+        uncounted = _time(client, url, params)
+    store = "Redis" if settings.CACHES["default"]["BACKEND"].endswith("RedisCache") else "database"
+    print(
+        f"\nusage accounting ({store}): address by identifier {statistics.median(counted):.2f} ms counted, "
+        f"{statistics.median(uncounted):.2f} ms not counted "
+        f"({statistics.median(counted) / statistics.median(uncounted):.2f}x)"
+    )
 
 
 if __name__ == "__main__":

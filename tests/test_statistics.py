@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from addressbook.choices import ReportStatus, UsageMetric
 from addressbook.models import Connection, StatisticSnapshot, StatisticsReport, UsageCount
@@ -58,7 +58,8 @@ def known(malmo, lund, malmo_address, lund_address, psychiatry_codes):
 
 
 def rows(key: str, first: datetime.date = YESTERDAY, last: datetime.date = TODAY) -> list[list]:
-    return dataset_table(key, first, last)[1]
+    with translation.override("sv"):  # as an analyst sees them (an API test may have left English on)
+        return dataset_table(key, first, last)[1]
 
 
 def test_usage_figures_equal_a_hand_count(known):

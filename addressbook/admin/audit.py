@@ -25,7 +25,7 @@ from pghistory.models import Event
 from addressbook.choices import HistoryChannel
 from addressbook.history import HistoryEntry, describe_events
 from addressbook.models import AuditEvent, FunctionAddress, Organization
-from addressbook.spreadsheets import spreadsheet_safe
+from addressbook.spreadsheets import spreadsheet_safe, xlsx_row
 
 # Events described per batch when exporting: one query for the names of related records each.
 EXPORT_BATCH_SIZE = 1000
@@ -261,7 +261,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(str(_("Audit log")))
         for row in _export_rows(self._export_entries(request)):
-            sheet.append(row)
+            sheet.append(xlsx_row(row))
         # On disk, not in memory: a year of history is large.
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         workbook.save(output)

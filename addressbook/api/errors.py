@@ -55,11 +55,12 @@ def not_found(request, exception=None):
     """404 for any unknown path; a JSON:API error object under /api/ (e.g. a malformed id)."""
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
-    # An API request all the same (the token is not looked at for a path that leads nowhere).
-    usage_record([UsageEvent(UsageMetric.REQUEST, "unknown")])
     body = {
         "errors": [
             {"status": "404", "code": "not_found", "title": "Not found", "detail": "No such resource."}
         ]
     }
-    return JsonResponse(body, status=404, content_type="application/vnd.api+json")
+    response = JsonResponse(body, status=404, content_type="application/vnd.api+json")
+    # An API request all the same (the token is not looked at for a path that leads nowhere).
+    usage_record([UsageEvent(UsageMetric.REQUEST, "unknown")], response=response)
+    return response

@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from django.utils.text import slugify
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,7 +34,7 @@ from addressbook.choices import ChangeAction, UsageMetric
 from addressbook.models import ApiClient, Change, Code, CodeSystem, FunctionAddress, Organization
 from addressbook.selectors import latest_change_sequence, recipient_check
 from addressbook.services.changes import changes_sequence
-from addressbook.services.statistics import DATASETS, dataset_table
+from addressbook.services.statistics import DATASETS, check_period, dataset_table
 from addressbook.services.usage import UsageEvent, usage_record
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -83,7 +83,7 @@ class LookupViewMixin:
                 UsageEvent(event.metric, event.dimension, client_id)
                 for event in self.usage_events(request, response)
             ]
-        usage_record(events)
+        usage_record(events, response=response)
 
 
 class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
@@ -452,7 +452,9 @@ class RecipientCheckView(PlainParametersView):
         return response
 
     def usage_events(self, request, response) -> list[UsageEvent]:
-        check = self.check
+        check = getattr(self, "check", None)
+        if check is None:  # OPTIONS, say: no check was made
+            return []
         events = [
             UsageEvent(UsageMetric.RECIPIENT_CHECK, f"{check.outcome}:{check.reason or ''}".rstrip(":"))
         ]
@@ -501,12 +503,18 @@ class StatisticsView(PlainParametersView):
         today = timezone.localdate()
         first = self._day(params, "filter[from]", today - datetime.timedelta(days=29))
         last = self._day(params, "filter[to]", today)
+        try:
+            check_period(first, last)
+        except ValueError as error:
+            raise parameter_error("filter[from]", str(error)) from None
         # Attribute names stay the same whatever language the client asks for.
         with translation.override("en"):
-            columns = [
-                format_value(slugify(header).replace("-", "_"), "camelize")
-                for header in DATASETS[dataset].headers()
-            ]
+            columns = _unique(
+                [
+                    format_value(slugify(header).replace("-", "_"), "camelize")
+                    for header in DATASETS[dataset].headers()
+                ]
+            )
         headers, rows = dataset_table(dataset, first, last)
         document = {
             "data": [
@@ -540,10 +548,32 @@ class StatisticsView(PlainParametersView):
             raise parameter_error(name, f"{name} must be a date, YYYY-MM-DD.") from None
 
 
+def _unique(names: list[str]) -> list[str]:
+    """Attribute names, numbered where two columns would otherwise share one."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}{seen[name]}")
+    return result
+
+
 class SchemaView(SpectacularAPIView):
     """The schema, always in English (field labels would otherwise follow Accept-Language)."""
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         with translation.override("en"):
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
+        usage_record([UsageEvent(UsageMetric.REQUEST, "schema")], response=response)
+        return response
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """The interactive docs (Swagger UI from drf-spectacular-sidecar), counted like any request."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        usage_record([UsageEvent(UsageMetric.REQUEST, "docs")], response=response)
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,17 @@ class StatisticsReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_day} – {self.last_day}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_day and self.last_day:
+            # Imported here: the services module imports the models.
+            from addressbook.services.statistics import check_period
+
+            try:
+                check_period(self.first_day, self.last_day)
+            except ValueError as error:
+                raise ValidationError({"last_day": str(error)}) from None
 
 
 @track_changes()

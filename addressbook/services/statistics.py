@@ -51,6 +51,18 @@ def _usage(metric: str, first: datetime.date, last: datetime.date):
     return UsageCount.objects.filter(metric=metric, day__range=(first, last))
 
 
+# The longest period a dataset is computed for (reports, the API): ten years of days.
+MAX_DAYS = 3660
+
+
+def check_period(first: datetime.date, last: datetime.date) -> None:
+    """Refuses a reversed period, or one longer than MAX_DAYS (a day per row in some datasets)."""
+    if last < first:
+        raise ValueError(_("The period ends before it starts."))
+    if (last - first).days >= MAX_DAYS:
+        raise ValueError(_("A period can be at most %(days)d days long.") % {"days": MAX_DAYS})
+
+
 # ------------------------------------------------------------------------------
 # Usage
 # ------------------------------------------------------------------------------
@@ -223,7 +235,19 @@ def coverage(first: datetime.date, last: datetime.date) -> list[list]:
 
 def _coverage_headers() -> list[str]:
     tops, _roots = _top_level_codes()
-    return [_("Organisation"), _("Category"), _("County"), *(top.display_name for top in tops)]
+    names = Counter(top.display_name.casefold() for top in tops)
+    # Two code systems may both have a "Psykiatri": then each column says whose it is.
+    return [
+        _("Organisation"),
+        _("Category"),
+        _("County"),
+        *(
+            f"{top.display_name} ({top.code_system.name})"
+            if names[top.display_name.casefold()] > 1
+            else top.display_name
+            for top in tops
+        ),
+    ]
 
 
 def coverage_by_county(first: datetime.date, last: datetime.date) -> list[list]:
@@ -512,7 +536,7 @@ def statistics_report_build(*, report) -> None:
     from openpyxl import Workbook
 
     from addressbook.choices import ReportStatus
-    from addressbook.spreadsheets import spreadsheet_safe
+    from addressbook.spreadsheets import xlsx_row
 
     report.status, report.progress = ReportStatus.RUNNING, 0
     report.save(update_fields=["status", "progress", "updated_at"])
@@ -522,7 +546,7 @@ def statistics_report_build(*, report) -> None:
         sheet = workbook.create_sheet(str(dataset.title)[:31])
         sheet.append(headers)
         for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
+            sheet.append(xlsx_row(row))
         report.progress = round(100 * number / len(DATASETS))
         report.save(update_fields=["progress", "updated_at"])
     output = io.BytesIO()

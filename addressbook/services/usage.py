@@ -53,11 +53,21 @@ def _redis():
 
 
 def _field(day: datetime.date, event: UsageEvent) -> str:
-    return SEPARATOR.join((day.isoformat(), event.metric, event.client_id or "", event.dimension[:300]))
+    # What a client sends (a search text) may hold control characters: as spaces they can
+    # neither split the counter's name nor break a spreadsheet of the figures.
+    dimension = " ".join(
+        "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in event.dimension).split()
+    )
+    return SEPARATOR.join((day.isoformat(), event.metric, event.client_id or "", dimension[:300]))
 
 
-def usage_record(events: list[UsageEvent], *, day: datetime.date | None = None) -> None:
-    """Count ``events`` (the per-request part: increments only)."""
+def usage_record(events: list[UsageEvent], *, response=None, day: datetime.date | None = None) -> None:
+    """Count ``events`` (the per-request part: increments only).
+
+    Without Redis the counts go to the database, and for a request only once its response
+    is done (``response``): inside the request's transaction an error answer, which rolls
+    it back, would take its counts along.
+    """
     if not events:
         return
     fields = Counter(_field(day or timezone.localdate(), event) for event in events)
@@ -71,7 +81,11 @@ def usage_record(events: list[UsageEvent], *, day: datetime.date | None = None) 
             return
         except Exception:  # Redis unreachable: count in the database rather than lose it
             logger.warning("Usage counters unreachable; counting in the database", exc_info=True)
-    _add_counts(fields)
+    if response is None:
+        _add_counts(fields)
+    else:
+        # Django closes a response after sending it, outside ATOMIC_REQUESTS' transaction.
+        response._resource_closers.append(lambda: _add_counts(fields))
 
 
 def usage_rollup() -> int:
