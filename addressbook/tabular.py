@@ -99,7 +99,7 @@ def _read_xlsx(data: bytes):
     except Exception as error:  # openpyxl raises many kinds for a broken or foreign file
         raise TableError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from error
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook.active or workbook.worksheets[0]  # the sheet Excel opens on
         # The sheet's declared size is not to be trusted: "A1:XFD1048576" around one cell would
         # have openpyxl pad 16,384 × 1,048,576 empty cells.
         sheet.reset_dimensions()

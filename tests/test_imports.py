@@ -408,3 +408,41 @@ def test_sdk_connection_steps_are_kept_through_import_by_the_federation_only(
     assert set(preview(federation_admin, "again.xlsx", resource="organizations", content=again).summary) == {
         ImportAction.UNCHANGED
     }
+
+
+def test_exports_put_every_parent_before_its_children(federation_admin, malmo, psychiatry_codes):
+    # given a unit whose name sorts before its parent's, and a sub-code that sorts before its code
+    parent = organization_save(
+        organization=Organization(
+            type="ou", parent=malmo, name="Östra förvaltningen", local_identifier="ostra"
+        )
+    )
+    organization_save(
+        organization=Organization(type="ou", parent=parent, name="Avdelning A", local_identifier="avd-a")
+    )
+
+    organizations = read_table(
+        export_file(resource="organizations", user=federation_admin, file_format="csv"), "o.csv"
+    )
+    codes = read_table(export_file(resource="codes", user=federation_admin, file_format="csv"), "k.csv")
+
+    local = [values[1] for _number, values in organizations.rows]
+    assert local.index("ostra") < local.index("avd-a")
+    code_values = [values[3] for _number, values in codes.rows]
+    assert code_values.index("psykiatri") < code_values.index("bup")
+
+
+def test_a_workbook_is_read_from_the_sheet_excel_opens_on(directory, federation_admin):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Anteckningar"
+    workbook.active.append(["Inte en adresslista"])
+    sheet = workbook.create_sheet("Adresser")
+    sheet.append(["Identifier", "Name", "Participant identifier"])
+    sheet.append(["sdk:aktivt-blad:0203:malmo.se", "Aktivt blad", "0203:malmo.se"])
+    workbook.active = sheet
+    content = io.BytesIO()
+    workbook.save(content)
+
+    job = preview(federation_admin, "tva-blad.xlsx", content=content.getvalue())
+
+    assert rows(job) == [(2, "create", "sdk:aktivt-blad:0203:malmo.se")]

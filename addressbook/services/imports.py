@@ -306,11 +306,33 @@ def export_file(*, resource: str, user, file_format: str, queryset: QuerySet | N
     """The records as a spreadsheet that imports back unchanged (headers in the current language)."""
     resource_object = RESOURCES[resource](user=user)
     queryset = export_queryset(resource=resource, user=user) if queryset is None else queryset
+    records = queryset.iterator(chunk_size=2000)
+    if resource != ImportResource.ADDRESSES:
+        # Organisations and codes: every parent before its children, so that the file can
+        # also fill an empty address book in one import.
+        records = _parents_first(list(records))
     rows = (
         [resource_object.export_field(item, record) for item in resource_object.own_columns()]
-        for record in queryset.iterator(chunk_size=2000)
+        for record in records
     )
     return write_sheet(resource_object.headers(), rows, file_format=file_format)
+
+
+def _parents_first(records: list) -> list:
+    """The records in their order, except that a parent always comes before its children."""
+    by_id = {record.pk: record for record in records}
+    placed: set = set()
+    result = []
+    for record in records:
+        chain = []
+        node = record
+        while node is not None and node.pk not in placed:
+            chain.append(node)
+            node = by_id.get(node.parent_id)
+        for node in reversed(chain):
+            placed.add(node.pk)
+            result.append(node)
+    return result
 
 
 def template_file(*, resource: str, file_format: str) -> bytes:
