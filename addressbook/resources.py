@@ -47,6 +47,7 @@ from addressbook.roles import (
     is_federation_administrator,
 )
 from addressbook.services.addresses import function_address_save
+from addressbook.services.lifecycle import function_addresses_deactivate
 from addressbook.services.organizations import organization_save
 from addressbook.validators import normalize_organization_number, normalize_participant_identifier
 
@@ -64,15 +65,20 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices) -> None:
         super().__init__()
         self.choices = choices
+        self._by_name: dict[str, str] | None = None  # every accepted spelling → the value
 
     def clean(self, value, row=None, **kwargs):
         text = (value or "").strip()
         if not text:
             return None  # an empty cell keeps the current value (or the default)
-        wanted = text.casefold()
-        for choice in self.choices:
-            if wanted in {choice.value.casefold(), *_labels(choice.label)}:
-                return choice.value
+        if self._by_name is None:  # once per import, not once per cell
+            self._by_name = {
+                name: choice.value
+                for choice in self.choices
+                for name in {choice.value.casefold(), *_labels(choice.label)}
+            }
+        if text.casefold() in self._by_name:
+            return self._by_name[text.casefold()]
         raise ValueError(
             _("%(value)s is not one of: %(choices)s")
             % {"value": text, "choices": ", ".join(choice.value for choice in self.choices)}
@@ -723,8 +729,6 @@ class FunctionAddressResource(DirectoryRecordResource):
         if not (self.sync and self.organization is not None):
             return
         # Sync: the file is the whole truth for the organisation; what it lacks is deactivated.
-        from addressbook.services.lifecycle import function_addresses_deactivate
-
         listed = {outcome.key.casefold() for outcome in self.outcomes}
         tree = Organization.objects.filter(pk=self.organization.pk).with_descendants()
         missing = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 from django.core.cache import cache
@@ -48,6 +50,17 @@ def admin_client(client, admin_user):
     """A superuser past both login steps (pytest-django's own fixture knows no second factor)."""
     login_verified(client, admin_user)
     return client
+
+
+def wait_for_status(record, status: str, timeout: float = 90) -> None:
+    """Wait until a record the Celery worker works on (an import, a report) reaches ``status``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        record.refresh_from_db()
+        if record.status == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{record} stayed {record.status}, not {status}: {record.message}")
 
 
 def second_connection() -> psycopg.Connection:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from django.urls import reverse
 from addressbook.choices import ImportStatus
 from addressbook.models import FunctionAddress, ImportJob
 from addressbook.tabular import read_table
+from tests.conftest import wait_for_status
 from tests.factories import persona
 from tests.test_celery_worker import worker  # noqa: F401 - the real worker fixture, used by name
 
@@ -125,9 +125,9 @@ def test_a_large_file_is_previewed_and_imported_by_the_worker(
     # when it is uploaded, and the preview confirmed once the worker has made it
     upload(client, "adresser_excel_sv.csv")
     job = ImportJob.objects.get()
-    wait_for(job, ImportStatus.PREVIEWED)
+    wait_for_status(job, ImportStatus.PREVIEWED)
     client.post(reverse("admin:addressbook_importjob_confirm", args=[job.pk]))
-    wait_for(job, ImportStatus.APPLIED)
+    wait_for_status(job, ImportStatus.APPLIED)
 
     # then the worker applied it, and the page shows the outcome
     assert FunctionAddress.objects.filter(identifier="sdk:forsorjningsstod:0203:malmo.se").exists()
@@ -135,11 +135,17 @@ def test_a_large_file_is_previewed_and_imported_by_the_worker(
     assert "Importerad" in page.text
 
 
-def wait_for(job: ImportJob, status: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status == status:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{job} stayed {job.status}, not {status}: {job.message}")
+def test_sync_is_refused_for_an_organisation_the_administrator_does_not_keep(
+    as_user, malmo_admin, malmo, lund
+):
+    page = upload(as_user(malmo_admin), "adresser_excel_sv.csv", organization=str(lund.pk), sync="on")
+
+    assert "organization" in page.context["form"].errors
+    assert not ImportJob.objects.exists()
+
+
+def test_sync_without_an_organisation_is_refused_on_the_form(as_user, malmo_admin, malmo):
+    page = upload(as_user(malmo_admin), "adresser_excel_sv.csv", sync="on")
+
+    assert "organization" in page.context["form"].errors
+    assert not ImportJob.objects.exists()

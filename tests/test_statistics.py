@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 
 import openpyxl
 import pytest
@@ -17,6 +16,7 @@ from addressbook.models import Connection, StatisticSnapshot, StatisticsReport, 
 from addressbook.services.api_clients import api_client_create
 from addressbook.services.statistics import dataset_table, statistics_compute
 from addressbook.tabular import read_table
+from tests.conftest import wait_for_status
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory, persona
 from tests.test_celery_worker import worker  # noqa: F401 - the real worker fixture, used by name
 
@@ -176,12 +176,8 @@ def test_a_report_asked_for_in_the_admin_is_built_by_the_worker_and_downloaded(
         {"first_day": YESTERDAY.isoformat(), "last_day": TODAY.isoformat()},
     )
     report = StatisticsReport.objects.get()
-    deadline = time.monotonic() + 90
-    while report.status != ReportStatus.DONE and time.monotonic() < deadline:
-        time.sleep(0.5)
-        report.refresh_from_db()
+    wait_for_status(report, ReportStatus.DONE)
 
-    assert report.status == ReportStatus.DONE, report.message
     assert report.requested_by == analyst
     workbook = client.get(reverse("admin:statistics_report_file", args=[report.pk]))
     sheets = openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
@@ -67,8 +68,6 @@ class UserFilter(admin.SimpleListFilter):
     parameter_name = "user"
 
     def lookups(self, request, model_admin):
-        from django.contrib.auth import get_user_model
-
         users = get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True)).order_by("username")
         return [(str(user.pk), user.get_username()) for user in users]
 

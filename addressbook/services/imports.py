@@ -178,12 +178,8 @@ def import_run(
     job = ImportJob(
         resource=resource, file_name=file_name, language=translation.get_language() or settings.LANGUAGE_CODE
     )
-    table = read_table(content, file_name)
-    with transaction.atomic():
-        outcomes = _run(job, table, user=user, dry_run=True)
-        if dry_run or _summary(outcomes).get(ImportAction.ERROR):
-            return outcomes
-        return _run(job, table, user=user, dry_run=False)
+    # One pass: import_data rolls the whole file back on a dry run or any row in error.
+    return _run(job, read_table(content, file_name), user=user, dry_run=dry_run)
 
 
 def detect_resource(content: bytes, file_name: str = "") -> str:

@@ -17,13 +17,23 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
-from addressbook.choices import ConnectionStage, OrganizationKind, OrganizationType, Status, UsageMetric
+from addressbook.choices import (
+    ConnectionStage,
+    OrganizationKind,
+    OrganizationType,
+    ReportStatus,
+    Status,
+    UsageMetric,
+)
 from addressbook.models import (
     Code,
     Connection,
@@ -34,6 +44,7 @@ from addressbook.models import (
     UsageCount,
 )
 from addressbook.services.lifecycle import function_addresses_unconfirmed
+from addressbook.spreadsheets import xlsx_row
 
 
 @dataclass(frozen=True)
@@ -531,13 +542,6 @@ def statistics_compute(*, day: datetime.date) -> int:
 
 def statistics_report_build(*, report) -> None:
     """Computes every dataset for the report's days into one workbook (a sheet each)."""
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-    from openpyxl import Workbook
-
-    from addressbook.choices import ReportStatus
-    from addressbook.spreadsheets import xlsx_row
-
     report.status, report.progress = ReportStatus.RUNNING, 0
     report.save(update_fields=["status", "progress", "updated_at"])
     workbook = Workbook(write_only=True)
