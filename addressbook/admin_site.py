@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import two_factor
 from addressbook.choices import Role
 from addressbook.roles import administered_organizations, role_of
-from addressbook.services.lifecycle import function_addresses_unconfirmed
+from addressbook.selectors.addresses import function_addresses_unconfirmed
 
 
 class AddressbookAdminSite(admin.AdminSite):

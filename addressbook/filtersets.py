@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from addressbook import selectors, validators
+from addressbook import validators
 from addressbook.choices import County, OrganizationKind, OrganizationType, Status
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
+from addressbook.selectors.search import search
 
 STATUS_ALL = "all"
 STATUS_CHOICES = [*Status.choices, (STATUS_ALL, _("All"))]
@@ -54,7 +55,7 @@ class SearchFilterMixin(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search")
 
     def filter_search(self, queryset, name, value):
-        return selectors.search(queryset, value)
+        return search(queryset, value)
 
 
 def _organization_number(value: str) -> str | None:

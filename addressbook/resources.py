@@ -46,8 +46,7 @@ from addressbook.roles import (
     check_organization_move,
     is_federation_administrator,
 )
-from addressbook.services.addresses import function_address_save
-from addressbook.services.lifecycle import function_addresses_deactivate
+from addressbook.services.addresses import function_address_save, function_addresses_deactivate
 from addressbook.services.organizations import organization_save
 from addressbook.validators import normalize_organization_number, normalize_participant_identifier
 

@@ -21,7 +21,7 @@ from addressbook.choices import HistoryChannel
 def expire_records_task(self) -> dict[str, int]:
     """Deactivate organisations, function addresses and code systems whose validity has ended."""
     from addressbook.history import history_context
-    from addressbook.services.lifecycle import records_expire
+    from addressbook.services.expiry import records_expire
 
     with history_context(channel=HistoryChannel.SYSTEM, task=self.name):
         return asdict(records_expire(today=timezone.localdate()))

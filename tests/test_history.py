@@ -10,7 +10,7 @@ from pghistory.models import Events
 from addressbook.choices import HistoryChannel, Status
 from addressbook.history import history_context, object_history
 from addressbook.models import FunctionAddress
-from addressbook.services.lifecycle import function_addresses_deactivate
+from addressbook.services.addresses import function_addresses_deactivate
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory
 
 pytestmark = pytest.mark.django_db

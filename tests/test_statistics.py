@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 
 from addressbook.choices import ReportStatus, UsageMetric
 from addressbook.models import Connection, StatisticSnapshot, StatisticsReport, UsageCount
+from addressbook.selectors.datasets import dataset_table
 from addressbook.services.api_clients import api_client_create
-from addressbook.services.statistics import dataset_table, statistics_compute
+from addressbook.services.statistics import statistics_compute
 from addressbook.tabular import read_table
 from tests.conftest import wait_for_status
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory, persona

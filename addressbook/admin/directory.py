@@ -34,22 +34,24 @@ from addressbook.roles import (
     check_organization_move,
     is_federation_administrator,
 )
-from addressbook.services.addresses import function_address_save
+from addressbook.selectors.addresses import function_addresses_unconfirmed
+from addressbook.services.addresses import (
+    function_address_save,
+    function_addresses_activate,
+    function_addresses_confirm,
+    function_addresses_deactivate,
+)
 from addressbook.services.api_clients import (
     api_client_issue_token,
     api_client_rotate_token,
     api_clients_revoke,
 )
-from addressbook.services.lifecycle import (
+from addressbook.services.organizations import (
     ActivationRefusedError,
-    function_addresses_activate,
-    function_addresses_confirm,
-    function_addresses_deactivate,
-    function_addresses_unconfirmed,
+    organization_save,
     organizations_activate,
     organizations_deactivate,
 )
-from addressbook.services.organizations import organization_save
 from addressbook.validators import normalize_organization_number
 
 # Above this many, an organisation's page links to its addresses instead of listing them.

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from addressbook.charts import bar_chart, county_map
 from addressbook.choices import County, ReportStatus
 from addressbook.models import StatisticsReport
-from addressbook.services.statistics import DATASETS, dataset_table, lookups_per_day, production_by_county
+from addressbook.selectors.datasets import DATASETS, dataset_table
+from addressbook.selectors.directory_statistics import production_by_county
+from addressbook.selectors.usage_statistics import lookups_per_day
 from addressbook.spreadsheets import CONTENT_TYPES, sheet_response, write_sheet
 from addressbook.tasks import build_statistics_report_task
 

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from addressbook.api.errors import is_whole_number, parameter_error
-from addressbook.selectors import latest_change_sequence
+from addressbook.selectors.changes import latest_change_sequence
 
 SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
 

@@ -31,10 +31,12 @@ from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.renderers import JsonApiRenderer
 from addressbook.api.schema import document_schema, resource_schema
 from addressbook.choices import ChangeAction, UsageMetric
-from addressbook.models import ApiClient, Change, Code, CodeSystem, FunctionAddress, Organization
-from addressbook.selectors import latest_change_sequence, recipient_check
+from addressbook.models import ApiClient, Code, CodeSystem, FunctionAddress, Organization
+from addressbook.models.statistics import check_period
+from addressbook.selectors.changes import changes_after, latest_change_sequence
+from addressbook.selectors.datasets import DATASETS, dataset_table
+from addressbook.selectors.recipient_check import recipient_check
 from addressbook.services.changes import changes_sequence
-from addressbook.services.statistics import DATASETS, check_period, dataset_table
 from addressbook.services.usage import UsageEvent, usage_record
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -326,7 +328,7 @@ class ChangeFeedView(PlainParametersView):
         if params["include"] not in ("", "resource"):
             raise parameter_error("include", "The change feed can include only: resource.")
         changes_sequence()
-        changes = list(Change.objects.filter(sequence__gt=int(after)).order_by("sequence")[: int(size)])
+        changes = changes_after(sequence=int(after), limit=int(size))
         data = [
             {
                 "type": "changes",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from addressbook import constants, validators
+from addressbook import constants, trees, validators
 from addressbook.choices import ResourceType
 from addressbook.models.base import (
     TEXT_VALIDATORS,
@@ -144,18 +144,15 @@ class Code(TimeStampedModel):
             return
         if self.parent.code_system_id != self.code_system_id:
             raise ValidationError({"parent": _("The parent code must belong to the same code system.")})
-        node, ancestors = self.parent, 0
-        while node is not None:
-            ancestors += 1
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A code cannot be placed under itself or one of its sub-codes.")}
-                )
-            if ancestors > constants.MAX_TREE_DEPTH:  # as deep as the database's trigger allows
-                raise ValidationError(
-                    {
-                        "parent": _("Codes can be nested at most %(depth)d levels deep.")
-                        % {"depth": constants.MAX_TREE_DEPTH}
-                    }
-                )
-            node = node.parent
+        ancestors = trees.ancestors(self, lambda code: code.parent)
+        if self.pk is not None and any(code.pk == self.pk for code in ancestors):
+            raise ValidationError(
+                {"parent": _("A code cannot be placed under itself or one of its sub-codes.")}
+            )
+        if len(ancestors) > constants.MAX_TREE_DEPTH:  # as deep as the database's trigger allows
+            raise ValidationError(
+                {
+                    "parent": _("Codes can be nested at most %(depth)d levels deep.")
+                    % {"depth": constants.MAX_TREE_DEPTH}
+                }
+            )

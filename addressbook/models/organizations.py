@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from addressbook import constants, validators
+from addressbook import constants, trees, validators
 from addressbook.choices import County, OrganizationKind, OrganizationType, ResourceType
 from addressbook.models.base import (
     DERIVED_FIELDS,
@@ -248,12 +248,7 @@ class Organization(DirectoryRecord):
 
     def ancestors(self) -> list[Organization]:
         """The parent chain, nearest first (bounded, so a corrupt chain cannot loop forever)."""
-        chain: list[Organization] = []
-        node = self.parent
-        while node is not None and len(chain) <= constants.MAX_TREE_DEPTH:
-            chain.append(node)
-            node = node.parent
-        return chain
+        return trees.ancestors(self, lambda organization: organization.parent)
 
     def clean_fields(self, exclude=None) -> None:
         """Normalise identifiers before the field validators and unique checks see them."""

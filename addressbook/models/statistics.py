@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ConnectionStage, ReportStatus
 from addressbook.models.base import TimeStampedModel, public_id_field, track_changes
+
+# The longest period a dataset is computed for (reports, the API): ten years of days.
+MAX_DAYS = 3660
+
+
+def check_period(first: datetime.date, last: datetime.date) -> None:
+    """Refuses a reversed period, or one longer than MAX_DAYS (a day per row in some datasets)."""
+    if last < first:
+        raise ValueError(gettext("The period ends before it starts."))
+    if (last - first).days >= MAX_DAYS:
+        raise ValueError(gettext("A period can be at most %(days)d days long.") % {"days": MAX_DAYS})
 
 
 class StatisticSnapshot(models.Model):
@@ -66,9 +80,6 @@ class StatisticsReport(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         if self.first_day and self.last_day:
-            # Imported here: the services module imports the models.
-            from addressbook.services.statistics import check_period
-
             try:
                 check_period(self.first_day, self.last_day)
             except ValueError as error:

@@ -1,12 +1,33 @@
-"""Writes to organisations: create and update with validation, keeping the sub-tree consistent."""
+"""Writes to organisations: save with validation, activate and deactivate with their sub-trees.
+
+Nothing is ever deleted: a message service must be able to tell "inactive" from "never
+existed". Status changes are one UPDATE per table, recorded in the history by trigger, and
+safe to run again.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Now
+from django.utils.translation import gettext as _
 
-from addressbook.models import Organization
-from addressbook.services.lifecycle import organizations_deactivate
+from addressbook.choices import OrganizationType, Status
+from addressbook.models import FunctionAddress, Organization
+
+# How many offending records an error message names.
+NAMES_IN_MESSAGE = 5
+
+
+class ActivationRefusedError(ValueError):
+    """Nothing was activated: some record would be active under an inactive organisation."""
+
+
+def refuse_if_any(blocked: QuerySet, message: str) -> None:
+    """Raise ActivationRefusedError naming the first few ``blocked`` records, if there are any."""
+    names = [str(record) for record in blocked[:NAMES_IN_MESSAGE]]
+    if names:
+        raise ActivationRefusedError(message % {"names": ", ".join(names)})
 
 
 @transaction.atomic
@@ -28,3 +49,32 @@ def organization_save(*, organization: Organization) -> Organization:
     if not organization.is_active:
         organizations_deactivate(organizations=this)
     return organization
+
+
+@transaction.atomic
+def organizations_deactivate(*, organizations: QuerySet[Organization]) -> int:
+    """Deactivate organisations with their sub-organisations and function addresses.
+
+    Returns how many organisations (sub-organisations included) changed.
+    """
+    tree = organizations.with_descendants()
+    FunctionAddress.objects.filter(organization__in=tree, status=Status.ACTIVE).update(
+        status=Status.INACTIVE, updated_at=Now()
+    )
+    return tree.filter(status=Status.ACTIVE).update(status=Status.INACTIVE, updated_at=Now())
+
+
+@transaction.atomic
+def organizations_activate(*, organizations: QuerySet[Organization]) -> int:
+    """Activate organisations (not their sub-trees: those are reactivated by choice).
+
+    Refused as a whole if a sub-organisation would be active under an inactive parent that is
+    not activated with it.
+    """
+    refuse_if_any(
+        organizations.filter(type=OrganizationType.SUB_ORGANIZATION)
+        .exclude(parent__status=Status.ACTIVE)
+        .exclude(parent__in=organizations),
+        _("Nothing was activated: the parent organisation of these is inactive: %(names)s"),
+    )
+    return organizations.filter(status=Status.INACTIVE).update(status=Status.ACTIVE, updated_at=Now())

@@ -1,0 +1,18 @@
+"""The change feed as a client reads it: numbered changes in order, and the latest number."""
+
+from __future__ import annotations
+
+from addressbook.models import Change
+
+
+def latest_change_sequence() -> int:
+    """The highest sequence number the change feed has handed out (0 before the first)."""
+    return (
+        Change.objects.exclude(sequence=None).order_by("-sequence").values_list("sequence", flat=True).first()
+        or 0
+    )
+
+
+def changes_after(*, sequence: int, limit: int) -> list[Change]:
+    """Up to ``limit`` numbered changes after ``sequence``, in order."""
+    return list(Change.objects.filter(sequence__gt=sequence).order_by("sequence")[:limit])
