@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook import two_factor
 from addressbook.choices import Role
-from addressbook.roles import administered_organizations, role_of
+from addressbook.roles import role_of
 from addressbook.selectors.addresses import function_addresses_unconfirmed
 
 
@@ -83,9 +83,7 @@ class AddressbookAdminSite(admin.AdminSite):
         # An organisation administrator's reminder: their addresses nobody has confirmed lately.
         months = settings.ADDRESS_CONFIRMATION_MONTHS
         due = (
-            function_addresses_unconfirmed(months=months)
-            .filter(organization__in=administered_organizations(request.user))
-            .count()
+            function_addresses_unconfirmed(months=months).administered_by(request.user).count()
             if role_of(request.user) == Role.ORGANIZATION_ADMINISTRATOR
             else 0
         )

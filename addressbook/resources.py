@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from addressbook.choices import County, OrganizationKind, OrganizationType, Status
+from addressbook.choices import County, ImportResource, OrganizationKind, OrganizationType, Status
 from addressbook.models import (
     Code,
     CodeSystem,
@@ -40,12 +40,7 @@ from addressbook.models import (
     FunctionAddressCode,
     Organization,
 )
-from addressbook.roles import (
-    administered_organizations,
-    check_address_identifier,
-    check_organization_move,
-    is_federation_administrator,
-)
+from addressbook.roles import check_address_change, check_organization_change, may_import
 from addressbook.services.addresses import function_address_save, function_addresses_deactivate
 from addressbook.services.organizations import organization_save
 from addressbook.validators import normalize_organization_number, normalize_participant_identifier
@@ -334,17 +329,6 @@ class AddressbookResource(resources.ModelResource):
                 return item.column_name
         return None
 
-    # -- scope -----------------------------------------------------------------------------
-    @property
-    def unrestricted(self) -> bool:
-        """Federation administrators, and the command line (run by the operators)."""
-        return self.user is None or is_federation_administrator(self.user)
-
-    def in_scope(self, organization: Organization | None) -> bool:
-        if organization is None or self.unrestricted:
-            return True
-        return administered_organizations(self.user).filter(pk=organization.pk).exists()
-
     def refuse(self, column_key: str, message: str) -> None:
         raise ValidationError({column_key: [message]})
 
@@ -449,11 +433,6 @@ class OrganizationResource(DirectoryRecordResource):
     def dehydrate_production_on(self, organization: Organization) -> str:
         return self._connection_date(organization, "production_on")
 
-    def get_queryset(self) -> QuerySet[Organization]:
-        return Organization.objects.select_related("parent", "connection").order_by(
-            "participant_identifier", "type", "name"
-        )
-
     def dehydrate_parent(self, organization: Organization) -> str:
         parent = organization.parent
         return parent.local_identifier if parent is not None else ""
@@ -515,43 +494,14 @@ class OrganizationResource(DirectoryRecordResource):
         return parent
 
     def check_access(self, organization: Organization, row) -> None:
-        if self.unrestricted:
-            return
-        snapshot = self.snapshot(organization)
-        before = self.original_snapshot or {}
-        if any(snapshot[name] != before.get(name, "") for name in self.connection_columns):
-            self.refuse("production_on", _("Only federation administrators keep the SDK connection."))
-        original = self.original
-        if original is None and organization.type == OrganizationType.PARTICIPANT:
-            self.refuse(
-                "participant_identifier",
-                _("Only federation administrators register participant organisations."),
-            )
-        if original is not None and not self.in_scope(original):
-            self.refuse("participant_identifier", _("This organisation is not one you administer."))
-        moved = original is None or original.parent_id != organization.parent_id
-        # The top unit of an administrator's sub-tree has a parent they do not keep: fine unless moved.
-        if moved and not self.in_scope(organization.parent if organization.parent_id else None):
-            self.refuse("parent", _("This organisation is not one you administer."))
-        number_before = original.organization_number if original is not None else ""
-        if number_before != organization.organization_number:
-            # Routing-critical, also when cleared or given to a new unit.
-            self.refuse(
-                "organization_number", _("Only federation administrators change organisation numbers.")
-            )
-        if original is not None:
-            if organization.type == OrganizationType.PARTICIPANT and (
-                (original.status, original.valid_from, original.valid_to)
-                != (organization.status, organization.valid_from, organization.valid_to)
-            ):
-                self.refuse(
-                    "status",
-                    _("Only federation administrators can register or deregister participant organisations."),
-                )
-            try:
-                check_organization_move(self.user, organization=original, parent=organization.parent)
-            except ValidationError as error:
-                raise ValidationError({"parent": error.message_dict["parent"]}) from None
+        stored = self.original_snapshot or {}
+        typed = self.pending_connections.get(id(organization), {})
+        connection_changed = any(
+            (value.isoformat() if value else "") != stored.get(name, "") for name, value in typed.items()
+        )
+        check_organization_change(
+            self.user, before=self.original, after=organization, connection_changed=connection_changed
+        )
 
     def record(self, row, row_result, **kwargs) -> None:
         super().record(row, row_result, **kwargs)
@@ -611,13 +561,6 @@ class FunctionAddressResource(DirectoryRecordResource):
         self.pending_codes: dict[int, list[Code]] = {}
         self.organizations: dict[tuple[str, str], Organization | None] = {}
         self.ambiguous_codes: set[str] | None = None
-
-    def get_queryset(self) -> QuerySet[FunctionAddress]:
-        return (
-            FunctionAddress.objects.select_related("organization")
-            .prefetch_related("codes__code_system")
-            .order_by("organization__participant_identifier", "identifier")
-        )
 
     def dehydrate_participant_identifier(self, address: FunctionAddress) -> str:
         return address.organization.participant_identifier if address.organization_id else ""
@@ -698,17 +641,7 @@ class FunctionAddressResource(DirectoryRecordResource):
         return codes
 
     def check_access(self, address: FunctionAddress, row) -> None:
-        if self.unrestricted:
-            return
-        if self.original is not None and not self.in_scope(self.original.organization):
-            self.refuse("identifier", _("This function address is not one of your organisations'."))
-        if not self.in_scope(address.organization if address.organization_id else None):
-            self.refuse("organization", _("This organisation is not one you administer."))
-        moved = self.original is None or self.original.organization_id != address.organization_id
-        if moved and address.organization_id:
-            check_address_identifier(
-                self.user, identifier=address.identifier, organization=address.organization
-            )
+        check_address_change(self.user, before=self.original, after=address)
 
     def save_record(self, address: FunctionAddress) -> None:
         function_address_save(function_address=address)
@@ -781,11 +714,6 @@ class CodeResource(AddressbookResource):
             "active",
         )
 
-    def get_queryset(self) -> QuerySet[Code]:
-        return Code.objects.select_related("code_system", "parent").order_by(
-            "code_system__identifier", "code"
-        )
-
     def dehydrate_code_system(self, code: Code) -> str:
         return code.code_system.identifier
 
@@ -834,7 +762,7 @@ class CodeResource(AddressbookResource):
                 self.refuse("parent", _("The code system has no code %(code)s.") % {"code": parent_key})
 
     def check_access(self, code: Code, row) -> None:
-        if not self.unrestricted:
+        if not may_import(self.user, ImportResource.CODES):
             self.refuse("code_system", _("Only federation administrators import code systems."))
 
     def save_record(self, code: Code) -> None:

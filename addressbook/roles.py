@@ -1,21 +1,41 @@
-"""Who may do what: the permissions of each staff role, and the organisations a user keeps.
+"""Who may do what: each role's permissions, and every rule about which records a user may change.
 
 The role on a user's ``StaffRole`` is the single source of permissions: ``RoleBackend``
 grants Django permissions from it, so the admin's own checks (menus, buttons, views) follow
 the role, and nobody has to keep groups and roles in step. Which *rows* a user may touch is
-``administered_organizations``: everything for federation administrators, the assigned
-organisations with their sub-organisations for organisation administrators, nothing else.
+``<queryset>.administered_by(user)`` (``models/organizations.py``); which *fields* and
+*changes* of a row, this module: the admin's forms and read-only fields, its bulk actions,
+the spreadsheet import and the upload form all ask the functions below, so that a rule is
+written, and its message worded, once.
+
+``user=None`` is the operator at the command line, who is not limited.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from addressbook.choices import Role
-from addressbook.models import Organization
+from addressbook.choices import ImportResource, OrganizationType, Role
+from addressbook.models import FunctionAddress, Organization
+from addressbook.models.roles import is_federation_administrator, role_of
+
+__all__ = [
+    "ROLE_PERMISSIONS",
+    "RoleBackend",
+    "administers",
+    "check_address_change",
+    "check_organization_change",
+    "is_federation_administrator",
+    "locked_fields",
+    "may_change_status",
+    "may_import",
+    "registrable_types",
+    "role_of",
+    "status_change_refused",
+]
 
 
 def _permissions(app_label: str, model: str, *actions: str) -> set[str]:
@@ -54,36 +74,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def role_of(user) -> str | None:
-    """The user's role, or None for anonymous visitors and accounts without one."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    try:
-        return user.staff_role.role
-    except ObjectDoesNotExist:
-        return None
-
-
-def is_federation_administrator(user) -> bool:
-    """Superusers (the operators who installed the service) count as federation administrators."""
-    return user.is_active and (user.is_superuser or role_of(user) == Role.FEDERATION_ADMINISTRATOR)
-
-
-def administered_organizations(user) -> QuerySet[Organization]:
-    """The organisations ``user`` may change: for organisation administrators their sub-trees."""
-    if is_federation_administrator(user):
-        return Organization.objects.all()
-    if role_of(user) == Role.ORGANIZATION_ADMINISTRATOR:
-        return Organization.objects.filter(administered_by__staff_role__user=user).with_descendants()
-    return Organization.objects.none()
-
-
 class RoleBackend(BaseBackend):
     """Grants the permissions of the user's role (authenticates nobody itself)."""
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if obj is not None:
-            # Row-level rules are the admin's querysets (administered_organizations), not here.
+            # Row-level rules are the querysets' administered_by(user), not here.
             return set()
         return set(ROLE_PERMISSIONS.get(role_of(user_obj), ()))
 
@@ -93,14 +89,110 @@ class RoleBackend(BaseBackend):
         )
 
 
-def check_organization_move(user, *, organization: Organization, parent: Organization | None) -> None:
-    """Only federation administrators move a unit under another participant (it re-routes mail)."""
-    if (
-        parent is not None
-        and not organization._state.adding
-        and parent.participant_identifier != organization.participant_identifier
-        and not is_federation_administrator(user)
+def _unrestricted(user) -> bool:
+    return user is None or is_federation_administrator(user)
+
+
+def administers(user, organization: Organization | None) -> bool:
+    """Whether ``user`` keeps ``organization`` (no organisation: nothing to keep, so yes)."""
+    if organization is None or _unrestricted(user):
+        return True
+    return Organization.objects.administered_by(user).filter(pk=organization.pk).exists()
+
+
+def may_import(user, resource: str) -> bool:
+    """Code systems are the federation's; organisations and addresses anyone's who keeps some."""
+    if _unrestricted(user):
+        return True
+    return resource != ImportResource.CODES and user.has_perm("addressbook.add_importjob")
+
+
+# ------------------------------------------------------------------------------
+# Fields
+# ------------------------------------------------------------------------------
+def locked_fields(user, model: type, record=None) -> list[str]:
+    """The fields of ``record`` (None: a new one) that ``user`` sees but may not change."""
+    if _unrestricted(user):
+        return []
+    if model is FunctionAddress:
+        # Senders have stored this identifier; changing it would strand their messages.
+        return [] if record is None else ["identifier"]
+    if model is not Organization:
+        return []
+    # Messages are routed by these: changing them re-routes an organisation's mail.
+    fields = ["participant_identifier", "organization_number"]
+    if record is not None:
+        fields.append("type")
+        if record.type == OrganizationType.PARTICIPANT:
+            # Deregistering (or expiring) a participant is the federation's decision.
+            fields += ["parent", "status", "valid_from", "valid_to"]
+        elif not administers(user, record.parent):
+            # The top of an administrator's sub-tree stays where the federation put it.
+            fields.append("parent")
+    return fields
+
+
+# ------------------------------------------------------------------------------
+# Changes
+# ------------------------------------------------------------------------------
+def status_change_refused() -> str:
+    """Why a participant's status or validity did not change (the admin's actions say it too)."""
+    return _("Only federation administrators can register or deregister participant organisations.")
+
+
+def may_change_status(user, records: QuerySet) -> bool:
+    """Activating and deactivating participants (registering them) is the federation's."""
+    if _unrestricted(user) or records.model is not Organization:
+        return True
+    return not records.filter(type=OrganizationType.PARTICIPANT).exists()
+
+
+def registrable_types(user) -> list[str]:
+    """The organisation types ``user`` may create: only the federation registers participants."""
+    if _unrestricted(user):
+        return list(OrganizationType.values)
+    return [OrganizationType.SUB_ORGANIZATION]
+
+
+def _not_administered() -> str:
+    return _("This organisation is not one you administer.")
+
+
+def check_organization_change(
+    user, *, before: Organization | None, after: Organization, connection_changed: bool = False
+) -> None:
+    """Raise ValidationError (by field) if ``user`` may not turn ``before`` (None: nothing) into ``after``."""
+    if _unrestricted(user):
+        return
+    if connection_changed:
+        raise ValidationError({"production_on": _("Only federation administrators keep the SDK connection.")})
+    if before is None and after.type == OrganizationType.PARTICIPANT:
+        raise ValidationError(
+            {
+                "participant_identifier": _(
+                    "Only federation administrators register participant organisations."
+                )
+            }
+        )
+    if before is not None and not administers(user, before):
+        raise ValidationError({"participant_identifier": _not_administered()})
+    moved = before is None or before.parent_id != after.parent_id
+    # The top unit of an administrator's sub-tree has a parent they do not keep: fine unless moved.
+    if moved and not administers(user, after.parent if after.parent_id else None):
+        raise ValidationError({"parent": _not_administered()})
+    if (before.organization_number if before is not None else "") != after.organization_number:
+        # Routing-critical, also when cleared or given to a new unit.
+        raise ValidationError(
+            {"organization_number": _("Only federation administrators change organisation numbers.")}
+        )
+    if before is None:
+        return
+    if after.type == OrganizationType.PARTICIPANT and (
+        (before.status, before.valid_from, before.valid_to)
+        != (after.status, after.valid_from, after.valid_to)
     ):
+        raise ValidationError({"status": status_change_refused()})
+    if after.parent_id is not None and before.participant_identifier != after.parent.participant_identifier:
         raise ValidationError(
             {
                 "parent": _(
@@ -111,16 +203,26 @@ def check_organization_move(user, *, organization: Organization, parent: Organiz
         )
 
 
-def check_address_identifier(user, *, identifier: str, organization: Organization | None) -> None:
-    """An organisation administrator's new addresses carry their own participant's identifier.
+def check_address_change(user, *, before: FunctionAddress | None, after: FunctionAddress) -> None:
+    """Raise ValidationError (by field) if ``user`` may not turn ``before`` (None: nothing) into ``after``.
 
-    Otherwise Lund could take identifiers in Malmö's name (sdk:ekonomi:0203:malmo.se) before
-    Malmö does, and senders would be refused when Malmö publishes them.
+    An organisation administrator's new or moved addresses carry their own participant's
+    identifier: otherwise Lund could take identifiers in Malmö's name
+    (sdk:ekonomi:0203:malmo.se) before Malmö does, and senders would be refused when Malmö
+    publishes them.
     """
-    if organization is None or is_federation_administrator(user):
+    if _unrestricted(user):
+        return
+    if before is not None and not administers(user, before.organization):
+        raise ValidationError({"identifier": _("This function address is not one of your organisations'.")})
+    organization = after.organization if after.organization_id else None
+    if not administers(user, organization):
+        raise ValidationError({"organization": _not_administered()})
+    moved = before is None or before.organization_id != after.organization_id
+    if not moved or organization is None:
         return
     suffix = f":{organization.participant_identifier}"
-    if not identifier.lower().endswith(suffix.lower()):
+    if not after.identifier.lower().endswith(suffix.lower()):
         raise ValidationError(
             {
                 "identifier": _(

@@ -1,5 +1,23 @@
 """The Django admin: the administrators' whole working surface (one module per area)."""
 
-from addressbook.admin import accounts, audit, directory, imports, statistics
+from addressbook.admin import (
+    accounts,
+    addresses,
+    api_clients,
+    audit,
+    codesystems,
+    imports,
+    organizations,
+    statistics,
+)
 
-__all__ = ["accounts", "audit", "directory", "imports", "statistics"]
+__all__ = [
+    "accounts",
+    "addresses",
+    "api_clients",
+    "audit",
+    "codesystems",
+    "imports",
+    "organizations",
+    "statistics",
+]

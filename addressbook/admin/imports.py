@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
 from addressbook.models import ImportJob, Organization
-from addressbook.roles import administered_organizations, is_federation_administrator
+from addressbook.roles import may_import
 from addressbook.services.imports import (
     ImportRefusedError,
     error_file,
@@ -26,7 +26,6 @@ from addressbook.services.imports import (
     import_job_create,
     import_job_preview,
     import_progress,
-    may_import,
     template_file,
 )
 from addressbook.spreadsheets import CONTENT_TYPES, sheet_response
@@ -63,17 +62,16 @@ class ImportUploadForm(forms.Form):
         self.user = user
         declared = self.fields["organization"]
         self.fields["organization"] = forms.ModelChoiceField(
-            queryset=administered_organizations(user),
+            queryset=Organization.objects.administered_by(user),
             required=False,
             label=declared.label,
             help_text=declared.help_text,
             # The admin's search-as-you-type choice: a federation administrator has 100,000 to pick from.
             widget=AutocompleteSelect(ImportJob._meta.get_field("organization"), admin_site),
         )
-        if not is_federation_administrator(user):
-            self.fields["resource"].choices = [
-                choice for choice in ImportResource.choices if choice[0] != ImportResource.CODES
-            ]
+        self.fields["resource"].choices = [
+            choice for choice in ImportResource.choices if may_import(user, choice[0])
+        ]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -105,13 +103,8 @@ class ImportJobAdmin(admin.ModelAdmin):
     change_list_template = "admin/addressbook/importjob/change_list.html"
 
     def get_queryset(self, request: HttpRequest):
-        queryset = super().get_queryset(request)
         # Administrators see their own uploads; the federation sees everyone's.
-        return (
-            queryset
-            if is_federation_administrator(request.user)
-            else queryset.filter(created_by=request.user)
-        )
+        return super().get_queryset(request).administered_by(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -24,6 +24,7 @@ from addressbook.models.base import (
     validity_period_constraint,
 )
 from addressbook.models.changes import change_feed_triggers, classification_change_trigger
+from addressbook.models.organizations import AdministeredQuerySet
 from addressbook.models.search import (
     address_search_trigger,
     classification_search_trigger,
@@ -32,8 +33,8 @@ from addressbook.models.search import (
 )
 
 
-class FunctionAddressQuerySet(models.QuerySet["FunctionAddress"]):
-    """Lookups shared by the API, the recipient check and imports."""
+class FunctionAddressQuerySet(AdministeredQuerySet):
+    """Lookups shared by the API, the recipient check and imports; scoped by the organisation."""
 
     def with_identifier(self, identifier: str) -> FunctionAddressQuerySet:
         """The address with this identifier, compared case-insensitively (uses the unique index)."""

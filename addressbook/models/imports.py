@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
 from addressbook.models.base import TimeStampedModel, public_id_field
+from addressbook.models.roles import is_federation_administrator
+
+
+class ImportJobQuerySet(models.QuerySet):
+    """Imports are seen by who uploaded them; the federation sees everyone's."""
+
+    def administered_by(self, user):
+        return self if user is None or is_federation_administrator(user) else self.filter(created_by=user)
 
 
 class ImportJob(TimeStampedModel):
@@ -62,6 +70,8 @@ class ImportJob(TimeStampedModel):
         related_name="+",
     )
     applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from addressbook import constants, trees, validators
-from addressbook.choices import County, OrganizationKind, OrganizationType, ResourceType
+from addressbook.choices import County, OrganizationKind, OrganizationType, ResourceType, Role
 from addressbook.models.base import (
     DERIVED_FIELDS,
     TEXT_VALIDATORS,
@@ -25,6 +25,7 @@ from addressbook.models.base import (
     validity_period_constraint,
 )
 from addressbook.models.changes import change_feed_triggers
+from addressbook.models.roles import is_federation_administrator, role_of
 from addressbook.models.search import (
     organization_search_triggers,
     search_document_field,
@@ -32,8 +33,32 @@ from addressbook.models.search import (
 )
 
 
-class OrganizationQuerySet(TreeQuerySet):
+class AdministeredQuerySet(models.QuerySet):
+    """Rows that belong to an organisation, and so to whoever administers it.
+
+    ``administered_by(user)`` is the one answer to "which of these may this user see and
+    change?", asked by every admin page, form choice, bulk action, import and export:
+    everything for federation administrators, an organisation administrator's organisations
+    with everything beneath them, nothing for anyone else. ``None`` is the operator at the
+    command line (``import_addressbook`` without ``--user``), who is not limited.
+    """
+
+    #: The path from a row to the organisation it belongs to.
+    organization_path = "organization"
+
+    def administered_by(self, user):
+        if user is None or is_federation_administrator(user):
+            return self
+        if role_of(user) != Role.ORGANIZATION_ADMINISTRATOR:
+            return self.none()
+        kept = Organization.objects.filter(administered_by__staff_role__user=user).with_descendants()
+        return self.filter(**{f"{self.organization_path}__in": kept})
+
+
+class OrganizationQuerySet(TreeQuerySet, AdministeredQuerySet):
     """Filters shared by the admin, the API and exports."""
+
+    organization_path = "pk"
 
     def participants(self) -> OrganizationQuerySet:
         return self.filter(type=OrganizationType.PARTICIPANT)

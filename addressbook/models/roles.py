@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import Role
 from addressbook.models.base import TimeStampedModel, track_changes
+
+
+def role_of(user) -> str | None:
+    """The user's role, or None for anonymous visitors and accounts without one."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.staff_role.role
+    except ObjectDoesNotExist:
+        return None
+
+
+def is_federation_administrator(user) -> bool:
+    """Superusers (the operators who installed the service) count as federation administrators."""
+    return user.is_active and (user.is_superuser or role_of(user) == Role.FEDERATION_ADMINISTRATOR)
 
 
 @track_changes()

@@ -24,11 +24,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from addressbook import trees
 from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
 from addressbook.history import history_context
 from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
-from addressbook.roles import administered_organizations, is_federation_administrator
+from addressbook.roles import administers, may_import
+from addressbook.selectors.exports import export_records
 from addressbook.spreadsheets import write_sheet
 from addressbook.tabular import Table, TableError, read_table
 
@@ -54,13 +56,6 @@ def import_progress(job: ImportJob) -> int:
     return cache.get(progress_key(job), 0)
 
 
-def may_import(user, resource: str) -> bool:
-    """Code systems are the federation's; organisations and addresses anyone's who keeps some."""
-    if user is None or is_federation_administrator(user):
-        return True
-    return resource != ImportResource.CODES and user.has_perm("addressbook.add_importjob")
-
-
 @transaction.atomic
 def import_job_create(
     *,
@@ -78,7 +73,7 @@ def import_job_create(
         raise ValidationError(
             {"organization": _("Sync needs the organisation whose function addresses the file lists.")}
         )
-    if organization is not None and not administered_organizations(user).filter(pk=organization.pk).exists():
+    if not administers(user, organization):
         raise ValidationError({"organization": _("This organisation is not one you administer.")})
     job = ImportJob(
         resource=resource,
@@ -287,48 +282,22 @@ def _set_status(job: ImportJob, status: str, **changes) -> ImportJob:
 # ------------------------------------------------------------------------------
 # Files going out: exports, templates, and the rows in error
 # ------------------------------------------------------------------------------
-def export_queryset(*, resource: str, user) -> QuerySet:
-    """The records ``user`` may export: organisation administrators their own."""
-    queryset = RESOURCES[resource](user=user).get_queryset()
-    if user is None or is_federation_administrator(user) or resource == ImportResource.CODES:
-        return queryset
-    kept = administered_organizations(user)
-    if resource == ImportResource.ORGANIZATIONS:
-        return queryset.filter(pk__in=kept)
-    return queryset.filter(organization__in=kept)
-
-
 def export_file(*, resource: str, user, file_format: str, queryset: QuerySet | None = None) -> bytes:
     """The records as a spreadsheet that imports back unchanged (headers in the current language)."""
     resource_object = RESOURCES[resource](user=user)
-    queryset = export_queryset(resource=resource, user=user) if queryset is None else queryset
+    queryset = export_records(resource=resource, user=user) if queryset is None else queryset
     records = queryset.iterator(chunk_size=2000)
     if resource != ImportResource.ADDRESSES:
         # Organisations and codes: every parent before its children, so that the file can
         # also fill an empty address book in one import.
-        records = _parents_first(list(records))
+        records = list(records)
+        by_id = {record.pk: record for record in records}
+        records = trees.parents_first(records, lambda record: by_id.get(record.parent_id))
     rows = (
         [resource_object.export_field(item, record) for item in resource_object.own_columns()]
         for record in records
     )
     return write_sheet(resource_object.headers(), rows, file_format=file_format)
-
-
-def _parents_first(records: list) -> list:
-    """The records in their order, except that a parent always comes before its children."""
-    by_id = {record.pk: record for record in records}
-    placed: set = set()
-    result = []
-    for record in records:
-        chain = []
-        node = record
-        while node is not None and node.pk not in placed:
-            chain.append(node)
-            node = by_id.get(node.parent_id)
-        for node in reversed(chain):
-            placed.add(node.pk)
-            result.append(node)
-    return result
 
 
 def template_file(*, resource: str, file_format: str) -> bytes:
