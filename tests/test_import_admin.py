@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from addressbook.choices import ImportStatus
 from addressbook.models import FunctionAddress, ImportJob
-from addressbook.tabular import read_table
+from addressbook.spreadsheets.read import read_table
 from tests.conftest import wait_for_status
 from tests.factories import persona
 from tests.test_celery_worker import worker  # noqa: F401 - the real worker fixture, used by name

@@ -26,7 +26,7 @@ from addressbook.services.imports import (
     import_job_preview,
 )
 from addressbook.services.organizations import organization_save
-from addressbook.tabular import TableError, read_table
+from addressbook.spreadsheets.read import TableError, read_table
 from tests.factories import CodeFactory, FunctionAddressCodeFactory, FunctionAddressFactory, persona
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from addressbook.services.imports import (
     template_file,
 )
 from addressbook.services.organizations import organization_save
-from addressbook.tabular import read_table
+from addressbook.spreadsheets.read import read_table
 from tests.factories import CodeFactory, FunctionAddressCodeFactory, FunctionAddressFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from addressbook.models import Connection, StatisticSnapshot, StatisticsReport, 
 from addressbook.selectors.datasets import dataset_table
 from addressbook.services.api_clients import api_client_create
 from addressbook.services.statistics import statistics_compute
-from addressbook.tabular import read_table
+from addressbook.spreadsheets.read import read_table
 from tests.conftest import wait_for_status
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory, persona
 from tests.test_celery_worker import worker  # noqa: F401 - the real worker fixture, used by name

@@ -26,7 +26,7 @@ from pghistory.models import Event
 from addressbook.choices import HistoryChannel
 from addressbook.history import HistoryEntry, describe_events
 from addressbook.models import AuditEvent, FunctionAddress, Organization
-from addressbook.spreadsheets import spreadsheet_safe, xlsx_row
+from addressbook.spreadsheets.write import spreadsheet_safe, xlsx_row
 
 # Events described per batch when exporting: one query for the names of related records each.
 EXPORT_BATCH_SIZE = 1000

@@ -28,7 +28,8 @@ from addressbook.services.imports import (
     import_progress,
     template_file,
 )
-from addressbook.spreadsheets import CONTENT_TYPES, sheet_response
+from addressbook.spreadsheets import CONTENT_TYPES, format_of
+from addressbook.spreadsheets.write import sheet_response
 from addressbook.tasks import apply_import_task, preview_import_task
 
 # Preview rows shown per page.
@@ -236,11 +237,10 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def errors_view(self, request: HttpRequest, job_id) -> HttpResponse:
         job = self._job(request, job_id)
-        file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
         if job.status == ImportStatus.FAILED:
             raise Http404  # an unreadable file has no rows to return
         stem = job.file_name.rsplit(".", 1)[0]
-        return sheet_response(error_file(job=job), f"{stem}-fel", file_format)
+        return sheet_response(error_file(job=job), f"{stem}-fel", format_of(job.file_name))
 
     # -- files out -----------------------------------------------------------------------
     def _check_format(self, resource: str, file_format: str) -> None:

@@ -19,7 +19,8 @@ from addressbook.models import StatisticsReport
 from addressbook.selectors.datasets import DATASETS, dataset_table
 from addressbook.selectors.directory_statistics import production_by_county
 from addressbook.selectors.usage_statistics import lookups_per_day
-from addressbook.spreadsheets import CONTENT_TYPES, sheet_response, write_sheet
+from addressbook.spreadsheets import CONTENT_TYPES
+from addressbook.spreadsheets.write import sheet_response, write_sheet
 from addressbook.tasks import build_statistics_report_task
 
 # The periods the dashboard offers, in days.

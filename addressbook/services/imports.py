@@ -31,8 +31,9 @@ from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
 from addressbook.roles import administers, may_import
 from addressbook.selectors.exports import export_records
-from addressbook.spreadsheets import write_sheet
-from addressbook.tabular import Table, TableError, read_table
+from addressbook.spreadsheets import format_of
+from addressbook.spreadsheets.read import Table, TableError, read_table
+from addressbook.spreadsheets.write import write_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def import_job_create(
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     # Stored under a short, plain name: the person's file name may be long, dotted or odd.
-    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    suffix = f".{format_of(file_name)}"
     job.file.save(
         f"{slugify(file_name.rsplit('.', 1)[0])[:40] or 'import'}{suffix}", ContentFile(content), save=False
     )
@@ -314,5 +315,4 @@ def error_file(*, job: ImportJob) -> bytes:
             f"{column}: {message}" if column else message for column, message in row.errors
         )
     rows = ([*values, "; ".join(problems[number])] for number, values in table.rows if number in problems)
-    file_format = "xlsx" if job.file_name.lower().endswith(".xlsx") else "csv"
-    return write_sheet([*table.headers, str(_("Errors"))], rows, file_format=file_format)
+    return write_sheet([*table.headers, str(_("Errors"))], rows, file_format=format_of(job.file_name))

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from addressbook.choices import ReportStatus
 from addressbook.models import StatisticSnapshot
 from addressbook.selectors.datasets import DATASETS, dataset_table
-from addressbook.spreadsheets import xlsx_row
+from addressbook.spreadsheets.write import xlsx_row
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from addressbook.choices import ImportAction, ImportResource
 from addressbook.services.imports import detect_resource, import_run
-from addressbook.tabular import TableError
+from addressbook.spreadsheets.read import TableError
 
 
 class Command(BaseCommand):

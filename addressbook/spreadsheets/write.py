@@ -11,10 +11,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from addressbook.spreadsheets import CONTENT_TYPES
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (also after a tab or CR).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
