@@ -169,7 +169,7 @@ def _usage_overhead(client, url: str, params: dict[str, str]) -> None:
     from django.conf import settings
 
     counted = _time(client, url, params)
-    with mock.patch("addressbook.api.views.usage_record"):
+    with mock.patch("addressbook.api.base.usage_record"):
         uncounted = _time(client, url, params)
     store = "Redis" if settings.CACHES["default"]["BACKEND"].endswith("RedisCache") else "database"
     print(

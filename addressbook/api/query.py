@@ -7,7 +7,10 @@ would send a message service the wrong recipients.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from django.http import QueryDict
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework_json_api import filters as jsonapi_filters
 from rest_framework_json_api.django_filters import DjangoFilterBackend
@@ -18,20 +21,55 @@ from addressbook.api.errors import parameter_error
 _BRACKETED = re.compile(r"^(?P<family>filter|fields|page)\[(?P<name>[A-Za-z0-9_.\-]+)\]$")
 
 
+def single_value(query: QueryDict, parameter: str) -> str:
+    """The parameter's value; given twice, or with a NUL character, it is a 400.
+
+    Which of two values a view would read is an accident of the framework, and PostgreSQL
+    refuses NUL in text: both are the client's mistake, said as such rather than a 500.
+    """
+    values = query.getlist(parameter)
+    if len(values) > 1:
+        raise parameter_error(parameter, f"{parameter} is given more than once.", code="repeated_parameter")
+    if "\x00" in values[0]:
+        raise parameter_error(parameter, f"{parameter} contains a NUL character.")
+    return values[0]
+
+
+def unknown_parameter(parameter: str, offered: Iterable[str]) -> ValidationError:
+    """The 400 for a parameter the endpoint does not take, naming those it does."""
+    return parameter_error(
+        parameter, f"Unknown query parameter {parameter!r}; offered: {', '.join(offered) or 'none'}."
+    )
+
+
+def plain_parameters(query: QueryDict, offered: Iterable[str]) -> dict[str, str]:
+    """Every offered parameter's value ("" when absent), for endpoints with a fixed few."""
+    offered = list(offered)
+    for parameter in query:
+        if parameter not in offered:
+            raise unknown_parameter(parameter, offered)
+        single_value(query, parameter)
+    return {name: query.get(name, "") for name in offered}
+
+
 class StrictQueryParameters(BaseFilterBackend):
     """Validates every query parameter against what the view offers, before any work is done."""
 
     def filter_queryset(self, request, queryset, view):
         for parameter in request.query_params:
-            values = request.query_params.getlist(parameter)
-            if len(values) > 1:
-                raise parameter_error(
-                    parameter, f"{parameter} is given more than once.", code="repeated_parameter"
-                )
-            if "\x00" in values[0]:
-                raise parameter_error(parameter, f"{parameter} contains a NUL character.")
-            self._validate(parameter, values[0], view)
+            self._validate(parameter, single_value(request.query_params, parameter), view)
         return queryset
+
+    @staticmethod
+    def _offered(view) -> list[str]:
+        filterset = getattr(view, "filterset_class", None)
+        paginator = getattr(view, "paginator", None)
+        return [
+            *(f"filter[{format_field_name(name)}]" for name in (filterset.base_filters if filterset else {})),
+            *(f"page[{name}]" for name in getattr(paginator, "query_names", ())),
+            *(name for name in ("sort", "include") if getattr(view, f"allowed_{name}", None)),
+            *(f"fields[{name}]" for name in getattr(view, "resource_types", ())),
+        ]
 
     def _validate(self, parameter: str, value: str, view) -> None:
         if parameter in ("sort", "include"):
@@ -45,7 +83,7 @@ class StrictQueryParameters(BaseFilterBackend):
             return
         match = _BRACKETED.match(parameter)
         if match is None:
-            raise parameter_error(parameter, f"Unknown query parameter {parameter!r}.")
+            raise unknown_parameter(parameter, self._offered(view))
         family, name = match["family"], match["name"]
         if family == "filter":
             filterset = getattr(view, "filterset_class", None)

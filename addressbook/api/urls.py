@@ -3,39 +3,49 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from addressbook.api import views
+from addressbook.api.base import UUID_PATTERN
+from addressbook.api.changes import ChangeFeedView
+from addressbook.api.directory import (
+    CodeSystemViewSet,
+    CodeViewSet,
+    FunctionAddressViewSet,
+    OrganizationViewSet,
+)
+from addressbook.api.docs import DocsView, SchemaView
+from addressbook.api.recipient_check import RecipientCheckView
+from addressbook.api.statistics import StatisticsView
 
 app_name = "addressbook-api"
 
 router = SimpleRouter(trailing_slash=False)
-router.register("organizations", views.OrganizationViewSet, basename="organization")
-router.register("addresses", views.FunctionAddressViewSet, basename="address")
-router.register("codesystems", views.CodeSystemViewSet, basename="codesystem")
-router.register("codes", views.CodeViewSet, basename="code")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("addresses", FunctionAddressViewSet, basename="address")
+router.register("codesystems", CodeSystemViewSet, basename="codesystem")
+router.register("codes", CodeViewSet, basename="code")
 
-UUID = views.UUID_PATTERN
+UUID = UUID_PATTERN
 
 urlpatterns = [
     *router.urls,
     re_path(
         rf"^organizations/(?P<organization_pk>{UUID})/addresses$",
-        views.FunctionAddressViewSet.as_view({"get": "list"}),
+        FunctionAddressViewSet.as_view({"get": "list"}),
         name="organization-addresses",
     ),
     re_path(
         rf"^organizations/(?P<organization_pk>{UUID})/sub-organizations$",
-        views.OrganizationViewSet.as_view({"get": "list"}),
+        OrganizationViewSet.as_view({"get": "list"}),
         name="organization-sub-organizations",
     ),
     re_path(
         rf"^codesystems/(?P<codesystem_pk>{UUID})/codes$",
-        views.CodeViewSet.as_view({"get": "list"}),
+        CodeViewSet.as_view({"get": "list"}),
         name="codesystem-codes",
     ),
-    path("changes", views.ChangeFeedView.as_view(), name="changes"),
-    path("recipient-check", views.RecipientCheckView.as_view(), name="recipient-check"),
-    path("statistics/<str:dataset>", views.StatisticsView.as_view(), name="statistics"),
-    path("schema", views.SchemaView.as_view(), name="schema"),
+    path("changes", ChangeFeedView.as_view(), name="changes"),
+    path("recipient-check", RecipientCheckView.as_view(), name="recipient-check"),
+    path("statistics/<str:dataset>", StatisticsView.as_view(), name="statistics"),
+    path("schema", SchemaView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script, so CSP can forbid them.
-    path("docs", views.DocsView.as_view(url_name="addressbook-api:schema"), name="docs"),
+    path("docs", DocsView.as_view(url_name="addressbook-api:schema"), name="docs"),
 ]

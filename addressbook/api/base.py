@@ -1,0 +1,186 @@
+"""What every lookup API view shares: the mixin, the model-resource viewset, plain endpoints.
+
+``LookupViewMixin`` answers in English unless asked otherwise, sets cache headers and counts
+usage; ``DirectoryViewSet`` adds strict parameters, paging, uuid ids and nested collections;
+``PlainParametersView`` is for endpoints outside the model resources (the change feed, the
+recipient check, statistics); ``resource_objects`` renders records as their own endpoint does.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_json_api import views
+
+from addressbook.api.pagination import DirectoryPagination
+from addressbook.api.query import plain_parameters
+from addressbook.api.renderers import JsonApiRenderer
+from addressbook.choices import UsageMetric
+from addressbook.models import ApiClient
+from addressbook.services.usage import UsageEvent, usage_record
+
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+def api_language(request) -> None:
+    """Machines rarely send Accept-Language: API messages are in English unless asked otherwise."""
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
+
+
+def cache_headers(response, request) -> None:
+    """Lookups may be cached briefly; with tokens required only by the client itself."""
+    if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
+        visibility = "private" if settings.API_REQUIRE_TOKEN else "public"
+        response.setdefault("Cache-Control", f"{visibility}, max-age={settings.API_CACHE_SECONDS}")
+        patch_vary_headers(response, ["Accept", "Authorization"])
+
+
+class LookupViewMixin:
+    """What every API view shares: English unless asked otherwise, cache headers, usage counts."""
+
+    def initial(self, request, *args, **kwargs):
+        api_language(request)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cache_headers(response, request)
+        self.count_usage(request, response)
+        return response
+
+    def usage_events(self, request, response) -> list[UsageEvent]:
+        """What this response resolved, beyond the request itself (views add theirs)."""
+        return []
+
+    def count_usage(self, request, response) -> None:
+        # Not request.auth: after a failed authentication that would authenticate again.
+        client = getattr(request, "_auth", None)
+        client_id = str(client.pk) if isinstance(client, ApiClient) else None
+        endpoint = request.resolver_match.url_name if request.resolver_match else "unknown"
+        events = [UsageEvent(UsageMetric.REQUEST, endpoint or "unknown", client_id)]
+        if response.status_code == 200:
+            events += [
+                UsageEvent(event.metric, event.dimension, client_id)
+                for event in self.usage_events(request, response)
+            ]
+        usage_record(events, response=response)
+
+
+class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
+    """What every resource shares: strict parameters, paging, uuid ids, nested collections."""
+
+    pagination_class = DirectoryPagination
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "head", "options"]
+    #: sort= and include= values on offer (snake_case); resource types fields[...] may name.
+    allowed_sort: tuple[str, ...] = ()
+    allowed_include: tuple[str, ...] = ()
+    resource_types: tuple[str, ...] = ()
+    #: select_related/prefetch_related per included relationship, against N+1 queries.
+    include_prefetch: dict[str, tuple[str, ...]] = {}
+    #: Nested collections: URL kwarg -> (lookup that filters by it, the owner's model, whose
+    #: absence is a 404 rather than an empty list).
+    nested: dict[str, tuple[str, type]] = {}
+
+    @property
+    def ordering_fields(self):
+        return self.allowed_sort
+
+    def included(self) -> list[str]:
+        return [item for item in self.request.query_params.get("include", "").split(",") if item]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for kwarg, (_lookup, owner) in self.nested.items():
+            if kwarg in kwargs and not owner.objects.filter(pk=kwargs[kwarg]).exists():
+                raise NotFound("No such resource.")
+
+    def get_queryset(self):
+        queryset = self.queryset.all()
+        for kwarg, (lookup, _owner) in self.nested.items():
+            if kwarg in self.kwargs:
+                queryset = queryset.filter(**{lookup: self.kwargs[kwarg]})
+        for include in self.included():
+            for path in self.include_prefetch.get(include, ()):
+                queryset = queryset.prefetch_related(path)
+        return queryset
+
+    #: The usage metric of a record this view resolves (addresses and organisations are counted).
+    resolved_metric: str | None = None
+    #: Filters that look records up by key: their results count as resolved.
+    key_filters: tuple[str, ...] = ()
+
+    def usage_events(self, request, response) -> list[UsageEvent]:
+        search = request.query_params.get("filter[search]")
+        page = getattr(self, "page_objects", None)
+        if search is not None and page == []:
+            return [UsageEvent(UsageMetric.ZERO_HIT_SEARCH, " ".join(search.casefold().split()))]
+        if self.resolved_metric is None:
+            return []
+        if self.action == "retrieve":
+            return [UsageEvent(self.resolved_metric, str(self.resolved.pk))]
+        if page and any(name in request.query_params for name in self.key_filters):
+            return [UsageEvent(self.resolved_metric, str(record.pk)) for record in page]
+        return []
+
+    def paginate_queryset(self, queryset):
+        self.page_objects = super().paginate_queryset(queryset)
+        return self.page_objects
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.resolved = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
+        response["Last-Modified"] = http_date(instance.updated_at.timestamp())
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        # No Last-Modified: a record leaving the page would not make the page newer.
+        # ConditionalGetMiddleware's ETag revalidates pages exactly.
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) -> list[dict]:
+    """JSON:API resource objects for ``instances``, exactly as their own endpoint renders them."""
+    # The same request without its query (its include= and fields[] are not theirs).
+    bare = copy.copy(request._request)
+    bare.GET = QueryDict()
+    request = Request(bare)
+    viewset = viewset_class(request=request, format_kwarg=None, kwargs={}, action="list")
+    serializer = viewset.get_serializer(instances, many=True)
+    renderer = JsonApiRenderer()
+    body = renderer.render(
+        serializer.data, renderer_context={"view": viewset, "request": request, "response": Response()}
+    )
+    return json.loads(body)["data"]
+
+
+class PlainParametersView(LookupViewMixin, APIView):
+    """A JSON:API endpoint outside the model resources, with its own few parameters."""
+
+    resource_name = False  # the document is built here, not by the serializer machinery
+    # Described by hand (extend_schema_view), not derived from a JSON:API serializer.
+    schema = AutoSchema()
+    allowed_parameters: dict[str, str] = {}
+
+    def get_serializer(self, *args, **kwargs):
+        # No serializer: the document is built by hand (tells the schema generator so).
+        return None
+
+    def parameters(self, request) -> dict[str, str]:
+        return plain_parameters(request.query_params, self.allowed_parameters)

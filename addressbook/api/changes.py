@@ -1,0 +1,119 @@
+"""The change feed (/api/changes): every create, update, deactivation and deletion, in order.
+
+The document is built by hand rather than by a JSON:API serializer: its ``included`` holds
+records of four types, rendered by their own viewsets, and only those that still exist,
+while every change (a deletion too) names its record in ``relationships.resource``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from addressbook.api.base import PlainParametersView, resource_objects
+from addressbook.api.directory import VIEWSETS_BY_TYPE
+from addressbook.api.errors import is_whole_number, parameter_error
+from addressbook.api.schema import document_schema, resource_schema
+from addressbook.choices import ChangeAction
+from addressbook.selectors.changes import changes_after, latest_change_sequence
+from addressbook.services.changes import changes_sequence
+
+CHANGE_FEED_PARAMETERS = {
+    "filter[after]": "Changes numbered after this sequence number (default 0: from the start).",
+    "page[size]": f"Changes per page, 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.",
+    "include": "resource: add the current state of each changed record.",
+}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="changes_list",
+        tags=["changes"],
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
+            for name, text in CHANGE_FEED_PARAMETERS.items()
+        ],
+        responses={
+            200: document_schema(
+                {
+                    "type": "array",
+                    "items": resource_schema(
+                        "changes",
+                        {
+                            "sequence": {"type": "integer"},
+                            "action": {"type": "string", "enum": [a.value for a in ChangeAction]},
+                            "changedAt": {"type": "string", "format": "date-time"},
+                        },
+                        ["resource"],
+                    ),
+                },
+                included=True,
+            )
+        },
+    )
+)
+class ChangeFeedView(PlainParametersView):
+    """The change feed: every create, update, deactivation and deletion, in sequence order.
+
+    A client syncs by fetching each collection once (noting ``meta.changeSequence`` on its
+    first page), then reading this feed from that number, following ``links.next`` for ever.
+    With ``include=resource`` each change comes with the record's current state; a deleted
+    record is gone and has only its id.
+    """
+
+    allowed_parameters = CHANGE_FEED_PARAMETERS
+
+    def get(self, request):
+        params = self.parameters(request)
+        after = params["filter[after]"] or "0"
+        if not is_whole_number(after):
+            raise parameter_error("filter[after]", "filter[after] is a sequence number (0 or more).")
+        size = params["page[size]"] or str(settings.API_PAGE_SIZE)
+        if not is_whole_number(size) or not 1 <= int(size) <= settings.API_MAX_CHANGES_PAGE_SIZE:
+            raise parameter_error("page[size]", f"page[size] is 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.")
+        if params["include"] not in ("", "resource"):
+            raise parameter_error("include", "The change feed can include only: resource.")
+        changes_sequence()
+        changes = changes_after(sequence=int(after), limit=int(size))
+        data = [
+            {
+                "type": "changes",
+                "id": str(change.sequence),
+                "attributes": {
+                    "sequence": change.sequence,
+                    "action": change.action,
+                    "changedAt": change.changed_at.isoformat(),
+                },
+                "relationships": {
+                    "resource": {"data": {"type": change.resource_type, "id": str(change.resource_id)}}
+                },
+            }
+            for change in changes
+        ]
+        document = {"data": data, "links": self._links(request, changes, after), "meta": {}}
+        document["meta"]["latestSequence"] = latest_change_sequence()
+        if params["include"]:
+            document["included"] = self._current_state(request, changes)
+        response = Response(document)
+        # A follower polls the same URL for new changes: a cached page would hide them.
+        response["Cache-Control"] = "no-cache"
+        return response
+
+    def _links(self, request, changes, after: str) -> dict[str, str]:
+        url = request.build_absolute_uri()
+        last = str(changes[-1].sequence) if changes else after
+        return {"self": url, "next": replace_query_param(url, "filter[after]", last)}
+
+    def _current_state(self, request, changes) -> list[dict]:
+        wanted: dict[str, set] = {}
+        for change in changes:
+            wanted.setdefault(change.resource_type, set()).add(change.resource_id)
+        included = []
+        for resource_type, ids in wanted.items():
+            viewset = VIEWSETS_BY_TYPE[resource_type]
+            # The viewset's own queryset: its select_related is what its serializer needs.
+            instances = list(viewset.queryset.filter(pk__in=ids).order_by("pk"))
+            included += resource_objects(request, viewset, instances)
+        return included
