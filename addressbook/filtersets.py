@@ -50,7 +50,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
 
 class SearchFilterMixin(django_filters.FilterSet):
-    """filter[search]: every word, accent- and typo-tolerant, best matches first (see selectors)."""
+    """filter[search]: every word, accent- and typo-tolerant, best matches first (see selectors/search.py)."""
 
     search = django_filters.CharFilter(method="filter_search")
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from addressbook.choices import HistoryChannel, Role
-from addressbook.history import describe_events, history_context, object_history
+from addressbook.history import history_context
 from addressbook.models import AuditEvent, StaffRole
+from addressbook.selectors.history import describe_events, object_history
 from addressbook.services.addresses import function_address_save
 from tests.factories import UserFactory
 

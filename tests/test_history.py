@@ -8,8 +8,9 @@ from django.utils import translation
 from pghistory.models import Events
 
 from addressbook.choices import HistoryChannel, Status
-from addressbook.history import history_context, object_history
+from addressbook.history import history_context
 from addressbook.models import FunctionAddress
+from addressbook.selectors.history import object_history
 from addressbook.services.addresses import function_addresses_deactivate
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory
 

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from pghistory.models import Event
 
 from addressbook.choices import HistoryChannel
-from addressbook.history import HistoryEntry, describe_events
 from addressbook.models import AuditEvent, FunctionAddress, Organization
+from addressbook.selectors.history import HistoryEntry, describe_events
 from addressbook.spreadsheets.write import spreadsheet_safe, xlsx_row
 
 # Events described per batch when exporting: one query for the names of related records each.

@@ -14,9 +14,9 @@ from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from addressbook.history import object_history
 from addressbook.models import Organization
 from addressbook.roles import locked_fields, may_change_status, status_change_refused
+from addressbook.selectors.history import object_history
 from addressbook.services.organizations import ActivationRefusedError
 
 # The lower half of every directory record's form.

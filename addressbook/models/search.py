@@ -4,7 +4,7 @@ Each organisation and function address carries ``search_document``: its own text
 names of the organisations above it (and, for an address, the names of its codes), lower
 case and without accents (``unaccent``). Triggers keep it current whatever path a write takes,
 and a GIN trigram index makes substring and typo-tolerant (``word_similarity``) matching fast
-on a million rows. Queries normalise their words the same way (see ``selectors``).
+on a million rows. Queries normalise their words the same way (see ``selectors.search``).
 """
 
 from __future__ import annotations
