@@ -6,17 +6,23 @@ message an administrator can act on.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
+import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum import ean
+from stdnum.se import orgnr
 
 from addressbook import constants
 
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TOP_LEVEL_DOMAIN = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-# ASCII digits only: \d would also accept Arabic-Indic or full-width digits.
+# ASCII digits only: \d would also accept Arabic-Indic or full-width digits. The shapes we accept
+# are parsed here, strictly; python-stdnum only computes check digits and formats (its compact()
+# would also drop dots, map Unicode dashes and accept other lengths, e.g. EAN-8/12/14 for a GLN).
 _DIGITS = re.compile(r"^[0-9]+$")
 # Control, format (zero-width, bidi) and separator characters: invisible in a sheet or a form,
 # they would make look-alike identifiers that route differently.
@@ -35,31 +41,12 @@ def reject_angle_brackets(value: str) -> None:
         raise ValidationError(_("Must not contain the characters < or >."), code="angle_brackets")
 
 
-def luhn_is_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check used by Swedish organisation and personal numbers."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
-def gs1_check_is_valid(digits: str) -> bool:
-    """The GS1 mod-10 check digit of a GLN (weights 3 and 1 from the right, check excluded)."""
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
-
-
 def normalize_organization_number(value: str) -> str:
     """Return a Swedish organisation number as 10 digits.
 
     Accepts ``NNNNNN-NNNN``, ``NNNNNNNNNN`` and the 12-digit ``16NNNNNNNNNN`` form (with or
-    without the hyphen); rejects anything else and a wrong Luhn check digit.
+    without the hyphen); rejects anything else and a wrong Luhn check digit (checked by
+    python-stdnum's ``stdnum.se.orgnr``).
     """
     compact = value.strip().replace(" ", "")
     if re.fullmatch(r"(16)?[0-9]{6}-[0-9]{4}", compact):
@@ -70,7 +57,7 @@ def normalize_organization_number(value: str) -> str:
         raise ValidationError(
             _("Enter an organisation number as NNNNNN-NNNN (10 digits)."), code="organization_number_format"
         )
-    if not luhn_is_valid(compact):
+    if not orgnr.is_valid(compact):
         raise ValidationError(
             _("The check digit of organisation number %(value)s is wrong."),
             code="organization_number_check_digit",
@@ -81,7 +68,7 @@ def normalize_organization_number(value: str) -> str:
 
 def format_organization_number(digits: str) -> str:
     """Show a stored organisation number the way Swedes write it: NNNNNN-NNNN."""
-    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else digits
+    return orgnr.format(digits) if len(digits) == 10 and _DIGITS.match(digits) else digits
 
 
 def normalize_domain(value: str) -> str:
@@ -128,7 +115,8 @@ def normalize_participant_identifier(value: str) -> str:
         return f"{icd}:{normalize_organization_number(local)}"
     if icd == constants.ICD_GLN:
         gln = local.strip()
-        if not (len(gln) == 13 and _DIGITS.match(gln) and gs1_check_is_valid(gln)):
+        # A GLN carries the EAN-13 check digit; ean.is_valid alone would also take 8, 12 or 14 digits.
+        if not (len(gln) == 13 and _DIGITS.match(gln) and ean.is_valid(gln)):
             raise ValidationError(_("A GLN (0088) must have 13 digits with a valid check digit."), code="gln")
         return f"{icd}:{gln}"
     raise ValidationError(
@@ -163,9 +151,19 @@ def validate_code_value(value: str) -> None:
         raise ValidationError(_("A code must not contain a comma or #."), code="code_separator")
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    """The officially assigned ISO 3166-1 alpha-2 codes, upper case, from pycountry (read once)."""
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
 def validate_country_code(value: str) -> None:
-    """ISO 3166-1 alpha-2, upper case (SE, NO, FI …)."""
-    if value not in constants.ISO_3166_ALPHA2:
+    """ISO 3166-1 alpha-2, upper case (SE, NO, FI …).
+
+    A set lookup, not ``pycountry.countries.get(alpha_2=...)``, which ignores case and would
+    accept ``se``.
+    """
+    if value not in _country_codes():
         raise ValidationError(
             _("%(value)s is not an ISO 3166-1 alpha-2 country code."),
             code="country_code",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
+from stdnum import luhn
 
 from addressbook.choices import OrganizationKind, OrganizationType, Role
 from addressbook.models import (
@@ -20,11 +21,7 @@ from addressbook.models import (
 
 def with_luhn_digit(nine_digits: str) -> str:
     """Append the Luhn check digit that makes a valid Swedish organisation number."""
-    total = 0
-    for position, char in enumerate(reversed(nine_digits)):
-        digit = int(char) * (2 if position % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return nine_digits + str((10 - total % 10) % 10)
+    return nine_digits + luhn.calc_check_digit(nine_digits)
 
 
 class OrganizationFactory(DjangoModelFactory[Organization]):
