@@ -8,13 +8,17 @@ import psycopg
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from addressbook.choices import Role
+from addressbook.models import Organization
+from addressbook.services.organizations import organization_save
 from tests.factories import (
     CodeFactory,
     CodeSystemFactory,
+    FunctionAddressCodeFactory,
     FunctionAddressFactory,
     OrganizationFactory,
     persona,
@@ -24,6 +28,19 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (Swedish).
+
+    An API request switches its thread to English when the client names no language, and
+    Django leaves a request's language active in the thread afterwards: without this, a
+    test's outcome would depend on whether an API test ran before it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +115,18 @@ def malmo_address(malmo):
     return FunctionAddressFactory(
         organization=malmo, identifier="sdk:socialtjanst:0203:malmo.se", name="Socialtjänsten, barn och unga"
     )
+
+
+@pytest.fixture
+def directory(malmo, malmo_address, psychiatry_codes):
+    """Malmö with one classified address and a department (with a local identifier)."""
+    FunctionAddressCodeFactory(function_address=malmo_address, code=psychiatry_codes[0])
+    organization_save(
+        organization=Organization(
+            type="ou", parent=malmo, name="Socialförvaltningen", local_identifier="sof-gammal"
+        )
+    )
+    return malmo
 
 
 # ------------------------------------------------------------------------------

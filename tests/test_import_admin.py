@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import parse_header_parameters
 
 from addressbook.choices import ImportStatus
 from addressbook.models import FunctionAddress, ImportJob
 from addressbook.spreadsheets.read import read_table
 from tests.conftest import wait_for_status
 from tests.factories import persona
+from tests.imports_helpers import FILES, UPLOAD
 from tests.test_celery_worker import worker  # noqa: F401 - the real worker fixture, used by name
 
 pytestmark = pytest.mark.django_db
 
-FILES = Path(__file__).parent / "files"
-UPLOAD = reverse("admin:addressbook_importjob_add")
 JOBS = reverse("admin:addressbook_importjob_changelist")
 
 
@@ -149,3 +147,55 @@ def test_sync_without_an_organisation_is_refused_on_the_form(as_user, malmo_admi
 
     assert "organization" in page.context["form"].errors
     assert not ImportJob.objects.exists()
+
+
+def test_a_long_file_name_with_dots_is_accepted(as_user, malmo_admin, malmo):
+    name = (
+        "Funktionsadresser.Malmo.stad.efter.genomgang.med.enhetscheferna.2026.11.29.slutversion.godkand.csv"
+    )
+    client = as_user(malmo_admin)
+    client.raise_request_exception = False
+
+    response = client.post(
+        UPLOAD,
+        {
+            "resource": "addresses",
+            "file": SimpleUploadedFile(name, b"Identifier;Name\nsdk:a:0203:malmo.se;A\n"),
+        },
+    )
+
+    assert response.status_code == 302  # now 400 Bad Request (SuspiciousFileOperation)
+
+
+def test_the_error_file_of_a_non_latin1_file_name_downloads_as_an_attachment(as_user, malmo_admin, malmo):
+    client = as_user(malmo_admin)
+    content = b"Identifier;Name\nsdk:<x>:0203:malmo.se;X\n"
+    client.post(
+        UPLOAD, {"resource": "addresses", "file": SimpleUploadedFile("Adresser – Malmö.csv", content)}
+    )
+
+    response = client.get(reverse("admin:addressbook_importjob_errors", args=[ImportJob.objects.get().pk]))
+
+    disposition, params = parse_header_parameters(response["Content-Disposition"])
+    assert disposition == "attachment"  # now the whole header is "=?utf-8?b?...?="
+    assert params.get("filename") == "Adresser – Malmö-fel.csv"
+
+
+def test_error_files_do_not_500(as_user, malmo_admin, malmo):
+    client = as_user(malmo_admin)
+    client.raise_request_exception = False
+    uploads = {
+        # a CSV saved under an .xlsx name, with a control character in a row (an error row)
+        "a.xlsx": b"Identifier;Name;Participant identifier\nsdk:x:0203:malmo.se;A\x01B;0203:malmo.se\n",
+        # an unreadable file (status failed), whose errors URL is typed in
+        "b.csv": b"\x00junk" * 10,
+    }
+    for name, content in uploads.items():
+        client.post(UPLOAD, {"resource": "addresses", "file": SimpleUploadedFile(name, content)})
+
+    statuses = {
+        job.file_name: client.get(reverse("admin:addressbook_importjob_errors", args=[job.pk])).status_code
+        for job in ImportJob.objects.all()
+    }
+
+    assert 500 not in statuses.values(), statuses  # IllegalCharacterError, TableError

@@ -15,7 +15,8 @@ from addressbook.choices import ReportStatus, UsageMetric
 from addressbook.models import Connection, StatisticSnapshot, StatisticsReport, UsageCount
 from addressbook.selectors.datasets import dataset_table
 from addressbook.services.api_clients import api_client_create
-from addressbook.services.statistics import statistics_compute
+from addressbook.services.statistics import statistics_compute, statistics_report_build
+from addressbook.services.usage import usage_rollup
 from addressbook.spreadsheets.read import read_table
 from tests.conftest import wait_for_status
 from tests.factories import FunctionAddressCodeFactory, FunctionAddressFactory, persona
@@ -183,3 +184,40 @@ def test_a_report_asked_for_in_the_admin_is_built_by_the_worker_and_downloaded(
     workbook = client.get(reverse("admin:statistics_report_file", args=[report.pk]))
     sheets = openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
     assert len(sheets) > 10
+
+
+# The report form had no validation either: a reversed or 10,000-year period was queued for
+# the worker (which would build a 3.6 million row lookups-per-day sheet).
+@pytest.mark.parametrize(
+    ("first", "last"), [("2026-05-01", "2026-01-01"), ("0001-01-01", "9999-12-31")], ids=["reversed", "huge"]
+)
+def test_a_report_for_a_reversed_or_unbounded_period_is_refused(as_user, analyst, first, last):
+    response = as_user(analyst).post(
+        reverse("admin:addressbook_statisticsreport_add"), {"first_day": first, "last_day": last}
+    )
+
+    assert response.status_code == 200  # the form again, with an error
+    assert not StatisticsReport.objects.exists()
+
+
+# Any anonymous caller can store a control character as a zero-hit search (only NUL is
+# refused, and str.split() keeps \x01); openpyxl refuses it: the Excel download of the
+# dataset was a 500 and every statistics report for that period failed.
+def test_a_control_character_in_a_search_does_not_break_excel_downloads_and_reports(
+    client, as_user, analyst, malmo_address
+):
+    client.get("/api/addresses", {"filter[search]": "ab\x01cd"})
+    usage_rollup()
+    assert UsageCount.objects.filter(metric=UsageMetric.ZERO_HIT_SEARCH).exists()
+    report = StatisticsReport.objects.create(first_day=TODAY, last_day=TODAY, requested_by=analyst)
+
+    browser = as_user(analyst)
+    browser.raise_request_exception = False
+    download = browser.get(reverse("admin:statistics_download", args=["zero_hit_searches", "xlsx"]))
+    try:
+        statistics_report_build(report=report)
+    except Exception:
+        report.status = ReportStatus.FAILED
+
+    assert download.status_code == 200
+    assert report.status == ReportStatus.DONE

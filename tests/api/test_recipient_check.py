@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from addressbook.choices import Status
+from tests.api.test_usage import request_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,14 @@ def test_both_identifiers_are_required(api, params, parameter):
 
     assert response.status_code == 400
     assert response.document["errors"][0]["source"] == {"parameter": parameter}
+
+
+# Counting broke a lookup: OPTIONS on the recipient check is answered 200 by DRF, then
+# count_usage asks RecipientCheckView.usage_events for self.check, which only get() sets.
+def test_options_on_the_recipient_check_is_no_server_error(client):
+    client.raise_request_exception = False
+
+    response = client.options("/api/recipient-check")
+
+    assert response.status_code == 200
+    assert request_counts() == {"recipient-check": 1}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.utils import timezone
 
@@ -25,6 +27,15 @@ def counts(metric: str) -> dict[tuple[str | None, str], int]:
     return {
         (row.client.name if row.client else None, row.dimension): row.count
         for row in UsageCount.objects.filter(metric=metric, day=timezone.localdate())
+    }
+
+
+def request_counts() -> dict[str, int]:
+    """Today's counted requests by endpoint, whoever made them."""
+    usage_rollup()
+    return {
+        row.dimension: row.count
+        for row in UsageCount.objects.filter(metric=UsageMetric.REQUEST, day=timezone.localdate())
     }
 
 
@@ -118,3 +129,27 @@ def test_a_rollup_interrupted_after_adding_the_counters_adds_them_once(redis):
 
     assert UsageCount.objects.get(dimension="address-list").count == 3
     assert not redis.exists(f"{BATCH_PREFIX}half-done")
+
+
+# "Every API request is counted": /api/schema and /api/docs are API requests but their
+# views do not use LookupViewMixin, so they were never counted.
+def test_schema_and_docs_requests_are_counted(client):
+    client.get("/api/schema")
+    client.get("/api/docs")
+
+    assert request_counts() == {"schema": 1, "docs": 1}
+
+
+# Without Redis (make run, or Redis failing) counts are written to PostgreSQL inside the
+# request's atomic block (ATOMIC_REQUESTS), which DRF has already marked for rollback on
+# any 4xx: the INSERT raised TransactionManagementError and every 400/404 became a 500.
+@pytest.mark.parametrize(
+    "url", [f"/api/addresses/{uuid.UUID(int=1)}", "/api/addresses?page[size]=abc"], ids=["404", "400"]
+)
+def test_without_redis_an_error_answer_stays_an_error_answer(client, settings, url):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code in (400, 404)
