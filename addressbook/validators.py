@@ -23,7 +23,7 @@ _TOP_LEVEL_DOMAIN = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 # ASCII digits only: \d would also accept Arabic-Indic or full-width digits. The shapes we accept
 # are parsed here, strictly; python-stdnum only computes check digits and formats (its compact()
 # would also drop dots, map Unicode dashes and accept other lengths, e.g. EAN-8/12/14 for a GLN).
-_DIGITS = re.compile(r"^[0-9]+$")
+_DIGITS = re.compile(r"[0-9]+")
 # Control, format (zero-width, bidi) and separator characters: invisible in a sheet or a form,
 # they would make look-alike identifiers that route differently.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
@@ -53,7 +53,7 @@ def normalize_organization_number(value: str) -> str:
         compact = compact.replace("-", "")
     if len(compact) == 12 and compact.startswith("16"):
         compact = compact[2:]
-    if not (len(compact) == 10 and _DIGITS.match(compact)):
+    if not (len(compact) == 10 and _DIGITS.fullmatch(compact)):
         raise ValidationError(
             _("Enter an organisation number as NNNNNN-NNNN (10 digits)."), code="organization_number_format"
         )
@@ -68,7 +68,7 @@ def normalize_organization_number(value: str) -> str:
 
 def format_organization_number(digits: str) -> str:
     """Show a stored organisation number the way Swedes write it: NNNNNN-NNNN."""
-    return orgnr.format(digits) if len(digits) == 10 and _DIGITS.match(digits) else digits
+    return orgnr.format(digits) if len(digits) == 10 and _DIGITS.fullmatch(digits) else digits
 
 
 def normalize_domain(value: str) -> str:
@@ -116,7 +116,7 @@ def normalize_participant_identifier(value: str) -> str:
     if icd == constants.ICD_GLN:
         gln = local.strip()
         # A GLN carries the EAN-13 check digit; ean.is_valid alone would also take 8, 12 or 14 digits.
-        if not (len(gln) == 13 and _DIGITS.match(gln) and ean.is_valid(gln)):
+        if not (len(gln) == 13 and _DIGITS.fullmatch(gln) and ean.is_valid(gln)):
             raise ValidationError(_("A GLN (0088) must have 13 digits with a valid check digit."), code="gln")
         return f"{icd}:{gln}"
     raise ValidationError(
@@ -173,5 +173,5 @@ def validate_country_code(value: str) -> None:
 
 def validate_municipality_code(value: str) -> None:
     """SCB municipality codes (kommunkod) are four digits, e.g. 1280 for Malmö."""
-    if not (len(value) == 4 and _DIGITS.match(value)):
+    if not (len(value) == 4 and _DIGITS.fullmatch(value)):
         raise ValidationError(_("A municipality code has four digits, e.g. 1280."), code="municipality_code")

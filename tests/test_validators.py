@@ -108,7 +108,7 @@ def test_organization_number_in_other_digits_is_refused(typed):
         validators.normalize_organization_number(typed)
 
 
-@pytest.mark.parametrize("code", ["١٢٨٠", "12 8"])
+@pytest.mark.parametrize("code", ["١٢٨٠", "12 8", "128\n"])
 def test_municipality_code_takes_ascii_digits_only(code):
     with pytest.raises(ValidationError):
         validators.validate_municipality_code(code)
