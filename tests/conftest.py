@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 from django.core.cache import cache
@@ -78,6 +80,15 @@ def wait_for_status(record, status: str, timeout: float = 90) -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"{record} stayed {record.status}, not {status}: {record.message}")
+
+
+def postgres_processes(data_dir: Path) -> list[psutil.Process]:
+    """The embedded PostgreSQL servers running with their files under ``data_dir``."""
+    return [
+        process
+        for process in psutil.process_iter(["name", "cmdline"])
+        if process.info["name"] == "postgres" and str(data_dir) in " ".join(process.info["cmdline"] or [])
+    ]
 
 
 def second_connection() -> psycopg.Connection:

@@ -12,8 +12,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psutil
 import pytest
+
+from tests.conftest import postgres_processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_SECONDS = 180
@@ -31,14 +32,6 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def postgres_processes(data_dir: Path) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        if process.info["name"] == "postgres" and str(data_dir) in " ".join(process.info["cmdline"] or []):
-            found.append(process)
-    return found
 
 
 @pytest.mark.slow

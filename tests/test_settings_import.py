@@ -11,9 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psutil
-
 from config import embedded_postgres
+from tests.conftest import postgres_processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,14 +51,6 @@ def run_python(code: str, data_dir: Path, **env: str) -> subprocess.CompletedPro
         timeout=120,
         check=False,
     )
-
-
-def postgres_processes(data_dir: Path) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        if process.info["name"] == "postgres" and str(data_dir) in " ".join(process.info["cmdline"] or []):
-            found.append(process)
-    return found
 
 
 def test_without_database_url_reading_the_settings_starts_no_server(tmp_path):
