@@ -23,10 +23,12 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make bench: lookup latency at scale vs. a no-index baseline (BENCH_ADDRESSES=100000),
-## and spreadsheet import speed vs. saving the same rows directly (BENCH_IMPORT_ROWS=5000)
+## spreadsheet import speed vs. saving the same rows directly (BENCH_IMPORT_ROWS=5000), and
+## bulk writes through the triggers, N vs 4N rows, vs. before the fix (BENCH_BULK_ROWS=10000)
 bench: $(STAMP)
 	$(PY) -m bench.lookups
 	$(PY) -m bench.imports
+	$(PY) -m bench.bulk_writes
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -91,6 +91,18 @@ def postgres_processes(data_dir: Path) -> list[psutil.Process]:
     ]
 
 
+@pytest.fixture(scope="session")
+def database_url(django_db_setup) -> str:
+    """The URL of the database the tests use, for the subprocesses."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        return f"postgresql://{db['USER']}:@/{db['NAME']}?host={host}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def second_connection() -> psycopg.Connection:
     """A connection of its own to the test database, for tests of concurrent transactions."""
     params = connection.get_connection_params()

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -25,18 +23,6 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
-
-
-@pytest.fixture(scope="module")
-def database_url(django_db_blocker) -> str:
-    """The URL of the database the tests use, for the subprocesses."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{db['USER']}:@/{db['NAME']}?host={host}"
-    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def test_without_secret_key_production_refuses_to_start(database_url):
