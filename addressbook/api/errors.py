@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.db import connections
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound, ValidationError
@@ -38,7 +39,15 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         # Django's message names the model ("No Organization matches …"): say it plainly.
         exc = NotFound("No such resource.")
+    # DRF marks the enclosing transaction for rollback, assuming it is the request's own
+    # (ATOMIC_REQUESTS). The lookup views run without one: an enclosing transaction is then a
+    # caller's (a test's), and an error answer must not doom it.
+    outside = not getattr(context.get("view"), "in_request_transaction", True)
+    flags = {db: db.get_rollback() for db in connections.all(initialized_only=True) if db.in_atomic_block}
     response = jsonapi_exception_handler(exc, context)
+    if outside:
+        for db, flag in flags.items():
+            db.set_rollback(flag)
     if response is not None and isinstance(response.data, list):
         for error in response.data:
             if isinstance(error, dict):

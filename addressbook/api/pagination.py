@@ -47,7 +47,6 @@ class DirectoryPagination(BasePagination):
         if not is_whole_number(number) or int(number) < 1:
             raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
         self.number = int(number)
-        self.count = self._capped_count(queryset)
         offset = (self.number - 1) * self.size
         rows = list(queryset[offset : offset + self.size + 1])
         if not rows and self.number > 1:
@@ -63,11 +62,16 @@ class DirectoryPagination(BasePagination):
                 ]
             )
         self.has_next = len(rows) > self.size
+        self.count = self._capped_count(queryset, seen=offset + len(rows))
         return rows[: self.size]
 
-    def _capped_count(self, queryset) -> int | None:
-        """The count, or None past count_limit: beyond it an exact COUNT costs more than a page."""
-        counted = queryset[: self.count_limit + 1].count()
+    def _capped_count(self, queryset, *, seen: int) -> int | None:
+        """The count, or None past count_limit: beyond it an exact COUNT costs more than a page.
+
+        ``seen`` is how many rows the page read reached, one past the page included: when
+        the page is the last, that is the count, and no COUNT is needed (a lookup by key).
+        """
+        counted = seen if not self.has_next else queryset[: self.count_limit + 1].count()
         return counted if counted <= self.count_limit else None
 
     def _size(self, request) -> int:
@@ -87,11 +91,11 @@ class DirectoryPagination(BasePagination):
                 queryset = queryset.filter(pk__gt=uuid.UUID(after))
             except ValueError as error:
                 raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
-        # The first page counts the collection (once per walk, not once per page).
-        self.count = None if after else self._capped_count(queryset)
-        self.counted = not after
         rows = list(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
+        # The first page counts the collection (once per walk, not once per page).
+        self.count = None if after else self._capped_count(queryset, seen=len(rows))
+        self.counted = not after
         rows = rows[: self.size]
         self.last_id = rows[-1].pk if rows else None
         return rows
