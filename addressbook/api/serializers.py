@@ -28,6 +28,22 @@ class CollectionLink(HyperlinkedRelatedField):
     """A to-many relationship given as a link to its collection endpoint, without data."""
 
 
+class RelatedResource(ResourceRelatedField):
+    """A to-one or to-many relationship whose resource type is worked out once per field.
+
+    The library asks which type an included record would have for every record and
+    relationship, running inflection's singular and plural regexes each time: a third of a
+    1,000-record sync page. The answer depends only on the field and its serializer class.
+    """
+
+    def get_resource_type_from_included_serializer(self):
+        try:
+            return self._included_resource_type
+        except AttributeError:
+            self._included_resource_type = super().get_resource_type_from_included_serializer()
+            return self._included_resource_type
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     """An organisation (type o) or sub-organisation (type ou)."""
 
@@ -36,7 +52,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     organization_number = drf_serializers.CharField(source="organization_number_display", read_only=True)
     county = drf_serializers.CharField(source="county_code", read_only=True)
     municipality = drf_serializers.CharField(source="municipality_code", read_only=True)
-    parent = ResourceRelatedField(read_only=True)
+    parent = RelatedResource(read_only=True)
     sub_organizations = CollectionLink(
         read_only=True,
         many=True,
@@ -78,7 +94,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class CodeSystemSerializer(serializers.ModelSerializer):
     """A code system (kodverk)."""
 
-    owner = ResourceRelatedField(read_only=True)
+    owner = RelatedResource(read_only=True)
     codes = CollectionLink(
         read_only=True,
         many=True,
@@ -97,8 +113,8 @@ class CodeSystemSerializer(serializers.ModelSerializer):
 class CodeSerializer(serializers.ModelSerializer):
     """A code of a code system."""
 
-    code_system = ResourceRelatedField(read_only=True)
-    parent = ResourceRelatedField(read_only=True)
+    code_system = RelatedResource(read_only=True)
+    parent = RelatedResource(read_only=True)
 
     included_serializers = {
         "code_system": CodeSystemSerializer,
@@ -114,8 +130,8 @@ class CodeSerializer(serializers.ModelSerializer):
 class FunctionAddressSerializer(serializers.ModelSerializer):
     """A function address; ``parent`` is the organisation that receives its messages."""
 
-    parent = ResourceRelatedField(source="organization", read_only=True)
-    codes = ResourceRelatedField(read_only=True, many=True)
+    parent = RelatedResource(source="organization", read_only=True)
+    codes = RelatedResource(read_only=True, many=True)
 
     included_serializers = {"parent": OrganizationSerializer, "codes": CodeSerializer}
 
