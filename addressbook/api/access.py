@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from addressbook.api.rate_limits import WindowRateThrottle
 from addressbook.services.api_clients import api_client_authenticate
 
 
@@ -45,7 +46,7 @@ class ReadAccess(permissions.BasePermission):
         return request.auth is not None or not settings.API_REQUIRE_TOKEN
 
 
-class ClientRateThrottle(throttling.SimpleRateThrottle):
+class ClientRateThrottle(WindowRateThrottle):
     """Requests per API client, at the client's own rate or the default one."""
 
     scope = "client"
@@ -63,7 +64,7 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
-class AnonymousRateThrottle(throttling.AnonRateThrottle):
+class AnonymousRateThrottle(WindowRateThrottle):
     """Requests per address for those without a token."""
 
     scope = "anonymous"

@@ -1,0 +1,97 @@
+"""Rate limits that cost one Redis round trip a request, whatever the rate.
+
+DRF's ``SimpleRateThrottle`` keeps every request's time in one cached list: a GET and a SET
+of a list as long as the rate allows (600 entries for an anonymous address, tens of
+thousands for a busy message service) on every lookup. This keeps two counters per caller
+instead, one for the current window of ``duration`` seconds and one for the window before,
+and estimates the requests of the last ``duration`` seconds as the current count plus the
+previous one weighted by how much of it still lies inside (the "sliding window counter").
+A request is one pipelined INCR + EXPIRE + GET; a refused one is taken back (DECR), so,
+as with DRF's throttles, only answered requests use up the rate.
+
+If Redis cannot be reached, the limit is not enforced (and a warning logged): a rate limit
+protects the service, and refusing or failing every lookup while Redis is away would be
+the outage it exists to prevent.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from django.core.cache import cache
+from rest_framework import throttling
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "rate:"
+
+
+def _redis():
+    """The Redis client behind the cache, or None when the cache is not Redis (make run)."""
+    backend = getattr(cache, "_cache", None)
+    get_client = getattr(backend, "get_client", None)
+    return get_client(KEY_PREFIX, write=True) if get_client is not None else None
+
+
+class WindowRateThrottle(throttling.SimpleRateThrottle):
+    """``SimpleRateThrottle`` with two counters per caller instead of a list of times."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = math.floor(self.now / self.duration)
+        current, previous = f"{KEY_PREFIX}{key}:{window}", f"{KEY_PREFIX}{key}:{window - 1}"
+        try:
+            self.current_count, self.previous_count = self._count(current, previous)
+        except Exception:  # Redis unreachable: serve rather than fail (see the module docstring)
+            logger.warning("Rate limits unreachable; not enforced for this request", exc_info=True)
+            return True
+        self.elapsed = self.now - window * self.duration
+        if self._estimate(self.current_count) <= self.num_requests:
+            return True
+        self._take_back(current)
+        self.current_count -= 1
+        return False
+
+    def _estimate(self, current: int) -> float:
+        weight = 1 - self.elapsed / self.duration
+        return self.previous_count * weight + current
+
+    def _count(self, current: str, previous: str) -> tuple[int, int]:
+        client = _redis()
+        if client is None:
+            # One process's memory (no REDIS_URL): the cache API, two calls.
+            cache.add(current, 0, timeout=2 * self.duration)
+            return cache.incr(current), cache.get(previous, 0)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(current)
+        pipeline.expire(current, 2 * self.duration)
+        pipeline.get(previous)
+        counted, _expiry, before = pipeline.execute()
+        return int(counted), int(before or 0)
+
+    def _take_back(self, current: str) -> None:
+        try:
+            client = _redis()
+            if client is None:
+                cache.decr(current)
+            else:
+                client.decr(current)
+        except Exception:  # the refusal stands; the caller is merely counted once too often
+            logger.warning("Rate limit counter not corrected", exc_info=True)
+
+    def wait(self) -> float:
+        """Seconds until a request would be answered again (the Retry-After header)."""
+        if self.current_count + 1 > self.num_requests:
+            # Not before the next window, where this one's count still weighs at first.
+            into_next = self.duration * max(0.0, 1 - (self.num_requests - 1) / max(self.current_count, 1))
+            return self.duration - self.elapsed + into_next
+        if not self.previous_count:
+            return 1.0
+        needed = self.duration * (1 - (self.num_requests - self.current_count - 1) / self.previous_count)
+        return max(1.0, needed - self.elapsed)
