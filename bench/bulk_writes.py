@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.lookups import _bench_database, _setup_django
+from bench.database import _bench_database, _setup_django
 
 ROWS = int(os.environ.get("BENCH_BULK_ROWS", "10000"))
 BATCH = 1000
