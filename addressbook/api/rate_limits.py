@@ -86,12 +86,18 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
             logger.warning("Rate limit counter not corrected", exc_info=True)
 
     def wait(self) -> float:
-        """Seconds until a request would be answered again (the Retry-After header)."""
+        """Seconds until a request would be answered again (the Retry-After header).
+
+        Never more than ``duration``: by then every request counted has left the last
+        ``duration`` seconds, whatever the two-counter estimate still says.
+        """
         if self.current_count + 1 > self.num_requests:
             # Not before the next window, where this one's count still weighs at first.
             into_next = self.duration * max(0.0, 1 - (self.num_requests - 1) / max(self.current_count, 1))
-            return self.duration - self.elapsed + into_next
-        if not self.previous_count:
-            return 1.0
-        needed = self.duration * (1 - (self.num_requests - self.current_count - 1) / self.previous_count)
-        return max(1.0, needed - self.elapsed)
+            needed = self.duration - self.elapsed + into_next
+        elif not self.previous_count:
+            needed = 1.0
+        else:
+            share = (self.num_requests - self.current_count - 1) / self.previous_count
+            needed = self.duration * (1 - share) - self.elapsed
+        return min(float(self.duration), max(1.0, needed))

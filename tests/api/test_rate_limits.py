@@ -68,7 +68,17 @@ def test_a_full_window_waits_for_the_next_one(ask):
     allowed, wait = ask(6030.0)
 
     assert not allowed
-    assert 30 <= wait <= 60 + 1
+    assert 30 <= wait <= 60
+
+
+def test_the_wait_is_never_longer_than_the_rate_s_period(ask):
+    # given the rate used up early in a window (the estimate would weigh it into the next)
+    assert [ask(6001.0)[0] for _ in range(3)] == [True, True, True]
+
+    allowed, wait = ask(6002.0)
+
+    assert not allowed
+    assert 1 <= wait <= 60
 
 
 def test_lookups_are_answered_while_redis_is_down(client, settings, malmo):
