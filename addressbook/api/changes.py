@@ -8,14 +8,14 @@ while every change (a deletion too) names its record in ``relationships.resource
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from addressbook.api.base import PlainParametersView, resource_objects
 from addressbook.api.directory import VIEWSETS_BY_TYPE
 from addressbook.api.errors import is_whole_number, parameter_error
-from addressbook.api.schema import document_schema, resource_schema
+from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import ChangeAction
 from addressbook.selectors.changes import changes_after, latest_change_sequence
 from addressbook.services.changes import changes_sequence
@@ -31,10 +31,7 @@ CHANGE_FEED_PARAMETERS = {
     get=extend_schema(
         operation_id="changes_list",
         tags=["changes"],
-        parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
-            for name, text in CHANGE_FEED_PARAMETERS.items()
-        ],
+        parameters=query_parameters(CHANGE_FEED_PARAMETERS),
         responses={
             200: document_schema(
                 {

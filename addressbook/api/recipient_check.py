@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from addressbook.api.base import PlainParametersView, resource_objects
 from addressbook.api.directory import FunctionAddressViewSet, OrganizationViewSet
 from addressbook.api.errors import parameter_error
-from addressbook.api.schema import document_schema, resource_schema
+from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import UsageMetric
 from addressbook.selectors.recipient_check import recipient_check
 from addressbook.services.usage import UsageEvent
@@ -31,10 +31,7 @@ RECIPIENT_CHECK_PARAMETERS = {
     get=extend_schema(
         operation_id="recipient_check",
         tags=["recipient-check"],
-        parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.QUERY, required=True, description=text)
-            for name, text in RECIPIENT_CHECK_PARAMETERS.items()
-        ],
+        parameters=query_parameters(RECIPIENT_CHECK_PARAMETERS, required=True),
         responses={
             200: document_schema(
                 resource_schema(

@@ -6,6 +6,7 @@ import re
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular_jsonapi.schemas.openapi import JsonApiAutoSchema
 from rest_framework_json_api.utils import format_field_name
 
@@ -162,3 +163,11 @@ def resource_schema(type_name: str, attributes: dict, relationships: list[str]) 
             },
         },
     }
+
+
+def query_parameters(descriptions: dict[str, str], *, required: bool = False) -> list[OpenApiParameter]:
+    """The OpenAPI query parameters of a plain endpoint, from its name → description table."""
+    return [
+        OpenApiParameter(name, str, OpenApiParameter.QUERY, required=required, description=text)
+        for name, text in descriptions.items()
+    ]

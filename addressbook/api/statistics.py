@@ -12,14 +12,14 @@ import datetime
 
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework_json_api.utils import format_value  # camelCase, as the rest of the API
 
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import parameter_error
-from addressbook.api.schema import document_schema, resource_schema
+from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.models import ApiClient
 from addressbook.models.statistics import check_period
 from addressbook.selectors.datasets import DATASETS, dataset_table
@@ -38,10 +38,7 @@ STATISTICS_PARAMETERS = {
             "One statistics dataset (see the admin's dashboard), for API clients with the analyst "
             "scope. Rows are resources of type statistics; meta.columns names their attributes."
         ),
-        parameters=[
-            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
-            for name, text in STATISTICS_PARAMETERS.items()
-        ],
+        parameters=query_parameters(STATISTICS_PARAMETERS),
         responses={
             200: document_schema(
                 {"type": "array", "items": resource_schema("statistics", {}, [])},
