@@ -3,30 +3,26 @@
 ``LookupViewMixin`` answers in English unless asked otherwise, sets cache headers and counts
 usage; ``DirectoryViewSet`` adds strict parameters, paging, uuid ids and nested collections;
 ``PlainParametersView`` is for endpoints outside the model resources (the change feed, the
-recipient check, statistics); ``resource_objects`` renders records as their own endpoint does.
+recipient check, statistics).
 """
 
 from __future__ import annotations
 
-import copy
-import json
-
 from django.conf import settings
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_json_api import views
+from rest_framework_json_api.utils import undo_format_field_name
 
+from addressbook.api import documents
 from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.query import plain_parameters
-from addressbook.api.renderers import JsonApiRenderer
 from addressbook.choices import UsageMetric
 from addressbook.models import ApiClient
 from addressbook.services.usage import UsageEvent, usage_record
@@ -91,7 +87,11 @@ class LookupViewMixin:
 
 
 class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
-    """What every resource shares: strict parameters, paging, uuid ids, nested collections."""
+    """What every resource shares: strict parameters, paging, uuid ids, nested collections.
+
+    Records are read as rows and rendered by ``api/documents.py`` from what the serializer
+    declares; the serializer itself describes the resource (and the OpenAPI schema).
+    """
 
     pagination_class = DirectoryPagination
     lookup_value_regex = UUID_PATTERN
@@ -100,8 +100,6 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
     allowed_sort: tuple[str, ...] = ()
     allowed_include: tuple[str, ...] = ()
     resource_types: tuple[str, ...] = ()
-    #: select_related/prefetch_related per included relationship, against N+1 queries.
-    include_prefetch: dict[str, tuple[str, ...]] = {}
     #: Nested collections: URL kwarg -> (lookup that filters by it, the owner's model, whose
     #: absence is a 404 rather than an empty list).
     nested: dict[str, tuple[str, type]] = {}
@@ -110,8 +108,14 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
     def ordering_fields(self):
         return self.allowed_sort
 
+    @property
+    def writer(self) -> documents.ResourceWriter:
+        return documents.writer_for(self.serializer_class.Meta.resource_name)
+
     def included(self) -> list[str]:
-        return [item for item in self.request.query_params.get("include", "").split(",") if item]
+        """include= as field names (snake_case); StrictQueryParameters has checked them."""
+        include = self.request.query_params.get("include", "")
+        return [undo_format_field_name(item) for item in include.split(",") if item]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -124,9 +128,6 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
         for kwarg, (lookup, _owner) in self.nested.items():
             if kwarg in self.kwargs:
                 queryset = queryset.filter(**{lookup: self.kwargs[kwarg]})
-        for include in self.included():
-            for path in self.include_prefetch.get(include, ()):
-                queryset = queryset.prefetch_related(path)
         return queryset
 
     #: The usage metric of a record this view resolves (addresses and organisations are counted).
@@ -139,12 +140,10 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
         page = getattr(self, "page_objects", None)
         if search is not None and page == []:
             return [UsageEvent(UsageMetric.ZERO_HIT_SEARCH, " ".join(search.casefold().split()))]
-        if self.resolved_metric is None:
+        if self.resolved_metric is None or not page:
             return []
-        if self.action == "retrieve":
-            return [UsageEvent(self.resolved_metric, str(self.resolved.pk))]
-        if page and any(name in request.query_params for name in self.key_filters):
-            return [UsageEvent(self.resolved_metric, str(record.pk)) for record in page]
+        if self.action == "retrieve" or any(name in request.query_params for name in self.key_filters):
+            return [UsageEvent(self.resolved_metric, str(row["pk"])) for row in page]
         return []
 
     def paginate_queryset(self, queryset):
@@ -152,33 +151,42 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
         return self.page_objects
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.resolved = self.get_object()
-        response = Response(self.get_serializer(instance).data)
+        queryset = self.filter_queryset(self.get_queryset()).filter(pk=kwargs[self.lookup_field])
+        rows = self.page_objects = list(self.writer.rows(queryset)[:1])
+        if not rows:
+            raise NotFound("No such resource.")
+        response = self.document(rows[0], rows)
         # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
-        response["Last-Modified"] = http_date(instance.updated_at.timestamp())
+        response["Last-Modified"] = http_date(rows[0]["updated_at"].timestamp())
         return response
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        rows = self.paginate_queryset(self.writer.rows(queryset))
         # No Last-Modified: a record leaving the page would not make the page newer.
         # ConditionalGetMiddleware's ETag revalidates pages exactly.
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.document(None, rows)
 
-
-def resource_objects(request, viewset_class: type[DirectoryViewSet], instances) -> list[dict]:
-    """JSON:API resource objects for ``instances``, exactly as their own endpoint renders them."""
-    # The same request without its query (its include= and fields[] are not theirs).
-    bare = copy.copy(request._request)
-    bare.GET = QueryDict()
-    request = Request(bare)
-    viewset = viewset_class(request=request, format_kwarg=None, kwargs={}, action="list")
-    serializer = viewset.get_serializer(instances, many=True)
-    renderer = JsonApiRenderer()
-    body = renderer.render(
-        serializer.data, renderer_context={"view": viewset, "request": request, "response": Response()}
-    )
-    return json.loads(body)["data"]
+    def document(self, single: dict | None, rows: list[dict]) -> Response:
+        """The JSON:API document of ``rows`` (one resource if ``single``, else a page)."""
+        fieldsets = documents.sparse_fieldsets(self.request.query_params)
+        primary = self.writer.render(
+            rows, request=self.request, wanted=fieldsets.get(self.writer.resource_type)
+        )
+        document: dict = {}
+        if single is None:
+            document["links"] = self.paginator.links()
+        document["data"] = primary.objects[0] if single is not None else primary.objects
+        includes = self.included()
+        if includes:
+            document["included"] = documents.included_objects(
+                self.request, primary, self.writer, includes, fieldsets
+            )
+        if single is None:
+            document["meta"] = self.paginator.meta()
+        # Rendered here: the JSON:API renderer passes the document through as it is.
+        self.resource_name = False
+        return Response(document)
 
 
 class PlainParametersView(LookupViewMixin, APIView):

@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from addressbook.api.base import PlainParametersView, resource_objects
-from addressbook.api.directory import VIEWSETS_BY_TYPE
+from addressbook.api import documents
+from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import ChangeAction
@@ -109,8 +109,5 @@ class ChangeFeedView(PlainParametersView):
             wanted.setdefault(change.resource_type, set()).add(change.resource_id)
         included = []
         for resource_type, ids in wanted.items():
-            viewset = VIEWSETS_BY_TYPE[resource_type]
-            # The viewset's own queryset: its select_related is what its serializer needs.
-            instances = list(viewset.queryset.filter(pk__in=ids).order_by("pk"))
-            included += resource_objects(request, viewset, instances)
+            included += documents.objects_by_id(request, resource_type, ids)
         return included

@@ -10,12 +10,10 @@ however many are renamed or added meanwhile. Ids are time-ordered, so new record
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 
 from django.conf import settings
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from addressbook.api.errors import is_whole_number, parameter_error
@@ -97,7 +95,7 @@ class DirectoryPagination(BasePagination):
         self.count = None if after else self._capped_count(queryset, seen=len(rows))
         self.counted = not after
         rows = rows[: self.size]
-        self.last_id = rows[-1].pk if rows else None
+        self.last_id = rows[-1]["pk"] if rows else None
         return rows
 
     def _link(self, **params) -> str:
@@ -111,27 +109,38 @@ class DirectoryPagination(BasePagination):
             return {"countAtLeast": self.count_limit + 1}
         return {"count": self.count}
 
-    def get_paginated_response(self, data):
-        links = OrderedDict(self=self.request.build_absolute_uri())
-        meta: dict = {"changeSequence": self.change_sequence}
+    def links(self) -> dict:
+        """The page's ``links``: itself, the first, the next and previous (and last, if counted)."""
+        links = {"self": self.request.build_absolute_uri()}
         if self.cursor_mode:
             links["first"] = self._link(**{AFTER: ""})
             links["next"] = self._link(**{AFTER: str(self.last_id)}) if self.has_next else None
             links["prev"] = None
+            return links
+        links["first"] = self._link(**{NUMBER: 1})
+        pages = self._pages()
+        if pages:
+            links["last"] = self._link(**{NUMBER: pages})
+        links["next"] = self._link(**{NUMBER: self.number + 1}) if self.has_next else None
+        links["prev"] = self._link(**{NUMBER: self.number - 1}) if self.number > 1 else None
+        return links
+
+    def meta(self) -> dict:
+        """The page's ``meta``: the change sequence to sync from, the page and the count."""
+        meta: dict = {"changeSequence": self.change_sequence}
+        if self.cursor_mode:
             meta["pagination"] = {"size": self.size}
             if self.counted:
                 meta["pagination"].update(self._count_meta())
-        else:
-            links["first"] = self._link(**{NUMBER: 1})
-            pages = -(-self.count // self.size) if self.count is not None else None
-            if pages:
-                links["last"] = self._link(**{NUMBER: pages})
-            links["next"] = self._link(**{NUMBER: self.number + 1}) if self.has_next else None
-            links["prev"] = self._link(**{NUMBER: self.number - 1}) if self.number > 1 else None
-            meta["pagination"] = {"page": self.number, "size": self.size, **self._count_meta()}
-            if pages is not None:
-                meta["pagination"]["pages"] = max(pages, 1)
-        return Response({"results": data, "meta": meta, "links": links})
+            return meta
+        meta["pagination"] = {"page": self.number, "size": self.size, **self._count_meta()}
+        pages = self._pages()
+        if pages is not None:
+            meta["pagination"]["pages"] = max(pages, 1)
+        return meta
+
+    def _pages(self) -> int | None:
+        return -(-self.count // self.size) if self.count is not None else None
 
     def get_schema_operation_parameters(self, view):
         describe = {

@@ -13,8 +13,8 @@ import uuid
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
-from addressbook.api.base import PlainParametersView, resource_objects
-from addressbook.api.directory import FunctionAddressViewSet, OrganizationViewSet
+from addressbook.api import documents
+from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import parameter_error
 from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import UsageMetric
@@ -98,10 +98,7 @@ class RecipientCheckView(PlainParametersView):
         }
         document = {"data": resource, "links": {"self": request.build_absolute_uri()}}
         if check.address:
-            document["included"] = [
-                *resource_objects(request, FunctionAddressViewSet, [check.address]),
-                *resource_objects(request, OrganizationViewSet, [check.organization]),
-            ]
+            document["included"] = documents.objects_of(request, [check.address, check.organization])
         response = Response(document)
         # An answer about routing must not be stale.
         response["Cache-Control"] = "no-cache"

@@ -12,6 +12,7 @@ from rest_framework import serializers as drf_serializers
 from rest_framework_json_api import serializers
 from rest_framework_json_api.relations import HyperlinkedRelatedField, ResourceRelatedField
 
+from addressbook import validators
 from addressbook.models import Code, CodeSystem, FunctionAddress, Organization
 
 DIRECTORY_FIELDS = ("status", "valid_from", "valid_to", "created_at", "updated_at")
@@ -26,6 +27,13 @@ DIRECTORY_FIELDS = ("status", "valid_from", "valid_to", "created_at", "updated_a
 )
 class CollectionLink(HyperlinkedRelatedField):
     """A to-many relationship given as a link to its collection endpoint, without data."""
+
+
+class OrganizationNumberField(drf_serializers.CharField):
+    """The stored ten digits, shown the way Swedes write them (NNNNNN-NNNN)."""
+
+    def to_representation(self, value):
+        return validators.format_organization_number(value)
 
 
 class RelatedResource(ResourceRelatedField):
@@ -49,7 +57,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     # JSON:API reserves "type" for the resource type, so Digg's o/ou type is organizationType.
     organization_type = drf_serializers.CharField(source="type", read_only=True)
-    organization_number = drf_serializers.CharField(source="organization_number_display", read_only=True)
+    organization_number = OrganizationNumberField(read_only=True)
     county = drf_serializers.CharField(source="county_code", read_only=True)
     municipality = drf_serializers.CharField(source="municipality_code", read_only=True)
     parent = RelatedResource(read_only=True)

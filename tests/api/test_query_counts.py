@@ -86,13 +86,16 @@ def test_the_fixture_fills_large_pages(api, region):
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_queries_per_list_request_do_not_grow_with_page_size(api, region, django_assert_num_queries, case):
+def test_queries_per_list_request_do_not_grow_with_page_size(
+    api, region, django_assert_max_num_queries, case
+):
     # given the number of queries for a page of five
     path, params = resolve(case, region)
     _, small = run(api, path, params, SMALL)
 
-    # then a page ten times larger costs no more
-    with django_assert_num_queries(small):
+    # then a page ten times larger costs no more (fewer, when the records it would include
+    # are all on the page already)
+    with django_assert_max_num_queries(small):
         api.get(path, {**params, "page[size]": str(LARGE)})
 
 
