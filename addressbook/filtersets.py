@@ -34,6 +34,14 @@ class DirectoryFilterSet(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte", help_text=_("Changed at or after this time (ISO 8601).")
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Only the filters asked for: django-filter deep-copies every declared filter and
+            # builds and validates a form field for each, most of a lookup's time. A filter
+            # left out has no value, and a filter without a value filters nothing.
+            self.base_filters = {name: f for name, f in self.base_filters.items() if name in data}
+        super().__init__(data, *args, **kwargs)
+
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs
