@@ -199,10 +199,11 @@ def write_counters(lookups: int) -> dict:
 
     from django.db import connection
 
+    from addressbook.cache_client import redis_client
     from addressbook.choices import UsageMetric
-    from addressbook.services.usage import PENDING_KEY, UsageEvent, _field, _redis
+    from addressbook.services.usage import PENDING_KEY, UsageEvent, _field
 
-    redis = _redis()
+    redis = redis_client()
     clients = _rollup_clients()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM addressbook_functionaddress")
@@ -260,11 +261,12 @@ def rollup_scenario(lookups: int, sampler_factory) -> dict:
     """``usage_rollup()`` of ``lookups`` counted lookups; checks that every one was added once."""
     from django.db.models import Sum
 
+    from addressbook.cache_client import redis_client
     from addressbook.choices import UsageMetric
     from addressbook.models import UsageCount
-    from addressbook.services.usage import BATCH_PREFIX, PENDING_KEY, _redis, usage_rollup
+    from addressbook.services.usage import BATCH_PREFIX, PENDING_KEY, usage_rollup
 
-    redis = _redis()
+    redis = redis_client()
     # What the load scenarios counted is not part of this figure.
     redis.delete(PENDING_KEY, *redis.scan_iter(match=f"{BATCH_PREFIX}*"))
     UsageCount.objects.filter(day=ROLLUP_DAY).delete()

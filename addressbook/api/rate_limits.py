@@ -22,16 +22,11 @@ import math
 from django.core.cache import cache
 from rest_framework import throttling
 
+from addressbook.cache_client import redis_client
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "rate:"
-
-
-def _redis():
-    """The Redis client behind the cache, or None when the cache is not Redis (make run)."""
-    backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    return get_client(KEY_PREFIX, write=True) if get_client is not None else None
 
 
 class WindowRateThrottle(throttling.SimpleRateThrottle):
@@ -63,7 +58,7 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
         return self.previous_count * weight + current
 
     def _count(self, current: str, previous: str) -> tuple[int, int]:
-        client = _redis()
+        client = redis_client()
         if client is None:
             # One process's memory (no REDIS_URL): the cache API, two calls.
             cache.add(current, 0, timeout=2 * self.duration)
@@ -77,7 +72,7 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
 
     def _take_back(self, current: str) -> None:
         try:
-            client = _redis()
+            client = redis_client()
             if client is None:
                 cache.decr(current)
             else:

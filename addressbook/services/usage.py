@@ -20,10 +20,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from addressbook.cache_client import redis_client
 from addressbook.models import UsageCount, UsageRollup
 
 logger = logging.getLogger(__name__)
@@ -45,13 +45,6 @@ class UsageEvent:
     client_id: str | None = None
 
 
-def _redis():
-    """The Redis client behind the cache, or None when the cache is not Redis."""
-    backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    return get_client(PENDING_KEY, write=True) if get_client is not None else None
-
-
 def _field(day: datetime.date, event: UsageEvent) -> str:
     # What a client sends (a search text) may hold control characters: as spaces they can
     # neither split the counter's name nor break a spreadsheet of the figures.
@@ -71,7 +64,7 @@ def usage_record(events: list[UsageEvent], *, response=None, day: datetime.date 
     if not events:
         return
     fields = Counter(_field(day or timezone.localdate(), event) for event in events)
-    client = _redis()
+    client = redis_client()
     if client is not None:
         try:
             pipeline = client.pipeline(transaction=False)
@@ -90,7 +83,7 @@ def usage_record(events: list[UsageEvent], *, response=None, day: datetime.date 
 
 def usage_rollup() -> int:
     """Add waiting counters to the daily counts, exactly once; returns the batches rolled up."""
-    client = _redis()
+    client = redis_client()
     if client is None:
         return 0
     try:

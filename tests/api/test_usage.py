@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from addressbook.cache_client import redis_client
 from addressbook.choices import UsageMetric
 from addressbook.models import UsageCount, UsageRollup
 from addressbook.services.api_clients import api_client_create
@@ -14,7 +15,6 @@ from addressbook.services.usage import (
     BATCH_PREFIX,
     PENDING_KEY,
     UsageEvent,
-    _redis,
     usage_record,
     usage_rollup,
 )
@@ -41,7 +41,7 @@ def request_counts() -> dict[str, int]:
 
 @pytest.fixture
 def redis():
-    client = _redis()
+    client = redis_client()
     if client is None:
         pytest.skip("the roll-up needs Redis (REDIS_URL); without it counts go straight to the database")
     return client
