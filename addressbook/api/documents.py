@@ -25,7 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db.models import Model, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Model, OuterRef, QuerySet
 from django.urls import reverse
 from rest_framework.relations import ManyRelatedField
 from rest_framework_json_api.utils import format_field_name, undo_format_field_name
@@ -116,8 +117,21 @@ class ResourceWriter:
         )
 
     def rows(self, queryset: QuerySet) -> QuerySet:
-        """The queryset as the rows ``render`` needs (its filters and order kept)."""
-        return queryset.values(*self.columns)
+        """The queryset as the rows ``render`` needs (its filters and order kept).
+
+        To-many ids come in the same statement, as an array per row (one round trip less
+        for a lookup, one query less for a page).
+        """
+        arrays = {
+            _ids_alias(r): ArraySubquery(
+                r.related_model._default_manager.filter(**{r.many_query_name: OuterRef("pk")})
+                .order_by(*r.related_model._meta.ordering)
+                .values("pk")
+            )
+            for r in self.relationships
+            if r.many_query_name
+        }
+        return queryset.annotate(**arrays).values(*self.columns, *arrays)
 
     def rows_of(self, instances: Iterable[Model]) -> list[dict]:
         """Rows from model instances already in hand."""
@@ -132,7 +146,11 @@ class ResourceWriter:
             for spec in self.links
             if wanted is None or spec.name in wanted
         ]
-        many = {r.name: self._many_ids(r, rows) for r in relationships if r.many_query_name}
+        many = {
+            r.name: self._many_ids(r, rows)
+            for r in relationships
+            if r.many_query_name and not (rows and _ids_alias(r) in rows[0])
+        }
         rendered = Rendered([])
         for row in rows:
             record_id = str(row["pk"])
@@ -154,7 +172,10 @@ class ResourceWriter:
                     rendered.related[relationship.field_name].add(target)
                     related[relationship.name] = {"data": {"type": relationship.resource_type, "id": target}}
                 else:
-                    targets = many[relationship.name].get(row["pk"], [])
+                    if relationship.name in many:
+                        targets = many[relationship.name].get(row["pk"], [])
+                    else:
+                        targets = [str(target) for target in row[_ids_alias(relationship)]]
                     rendered.related[relationship.field_name].update(targets)
                     related[relationship.name] = {
                         "meta": {"count": len(targets)},
@@ -168,7 +189,8 @@ class ResourceWriter:
         return rendered
 
     def _many_ids(self, relationship: Relationship, rows: Sequence[dict]) -> dict:
-        """Each row's related ids, in the related model's default order (as a prefetch gives)."""
+        """Each row's related ids, in the related model's default order (as a prefetch gives),
+        for rows made from instances rather than by ``rows()``."""
         by_row: dict = defaultdict(list)
         if rows:
             pairs = relationship.related_model._default_manager.filter(
@@ -177,6 +199,10 @@ class ResourceWriter:
             for owner, target in pairs:
                 by_row[owner].append(str(target))
         return by_row
+
+
+def _ids_alias(relationship: Relationship) -> str:
+    return f"{relationship.field_name}_ids"
 
 
 def _resource_type(serializer_class) -> str:
