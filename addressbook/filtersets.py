@@ -63,7 +63,15 @@ class SearchFilterMixin(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search")
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, value)
+        return queryset  # applied last, in qs: the search ranks a window of the filtered records
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_searched"):
+            queryset = super().qs  # every other filter, the default status included
+            text = self.form.cleaned_data.get("search") if self.is_bound and self.form.is_valid() else None
+            self._searched = search(queryset, text) if text else queryset
+        return self._searched
 
 
 def _organization_number(value: str) -> str | None:

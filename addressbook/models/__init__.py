@@ -8,6 +8,7 @@ from addressbook.models.codesystems import Code, CodeSystem
 from addressbook.models.imports import ImportJob, ImportRow
 from addressbook.models.organizations import Organization
 from addressbook.models.roles import AdministeredOrganization, StaffRole
+from addressbook.models.search import SearchWord
 from addressbook.models.statistics import Connection, StatisticSnapshot, StatisticsReport
 from addressbook.models.usage import UsageCount, UsageRollup
 
@@ -25,6 +26,7 @@ __all__ = [
     "ImportJob",
     "ImportRow",
     "Organization",
+    "SearchWord",
     "StaffRole",
     "StatisticSnapshot",
     "StatisticsReport",

@@ -28,8 +28,10 @@ from addressbook.models.organizations import AdministeredQuerySet
 from addressbook.models.search import (
     address_search_trigger,
     classification_search_trigger,
+    dictionary_triggers,
     search_document_field,
-    search_document_index,
+    search_vector_field,
+    search_vector_index,
 )
 
 
@@ -97,6 +99,7 @@ class FunctionAddress(DirectoryRecord):
         related_name="+",
     )
     search_document = search_document_field()
+    search_vector = search_vector_field()
 
     objects = FunctionAddressQuerySet.as_manager()
 
@@ -107,7 +110,7 @@ class FunctionAddress(DirectoryRecord):
         indexes = [
             # Default ordering
             models.Index(fields=["name", "id"], name="addressbook_address_name_idx"),
-            search_document_index("addressbook_address_search_idx"),
+            search_vector_index("addressbook_address_words_idx"),
         ]
         constraints = [
             # Identifiers are compared case-insensitively: one address per identifier, however typed.
@@ -122,6 +125,7 @@ class FunctionAddress(DirectoryRecord):
         ]
         triggers = [
             address_search_trigger(),
+            *dictionary_triggers(),
             *change_feed_triggers(
                 ResourceType.ADDRESSES,
                 active="ROW.status = 'active'",

@@ -21,9 +21,9 @@ from addressbook.choices import Status
 # Every free-text field: no markup, no control characters (PostgreSQL refuses NUL outright).
 TEXT_VALIDATORS = [validators.reject_angle_brackets, validators.reject_control_characters]
 
-# Derived columns (a timestamp that changes on every save, the search document) say nothing
-# an auditor or a syncing client needs: kept out of history and out of the change feed.
-DERIVED_FIELDS = ("updated_at", "search_document")
+# Derived columns (a timestamp that changes on every save, the search document and its words)
+# say nothing an auditor or a syncing client needs: kept out of history and out of the change feed.
+DERIVED_FIELDS = ("updated_at", "search_document", "search_vector")
 
 
 def track_changes():

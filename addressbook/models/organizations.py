@@ -27,9 +27,11 @@ from addressbook.models.base import (
 from addressbook.models.changes import change_feed_triggers
 from addressbook.models.roles import is_federation_administrator, role_of
 from addressbook.models.search import (
+    dictionary_triggers,
     organization_search_triggers,
     search_document_field,
-    search_document_index,
+    search_vector_field,
+    search_vector_index,
 )
 
 
@@ -157,6 +159,7 @@ class Organization(DirectoryRecord):
     )
 
     search_document = search_document_field()
+    search_vector = search_vector_field()
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -167,7 +170,7 @@ class Organization(DirectoryRecord):
         indexes = [
             # Default ordering (admin changelist, API listing)
             models.Index(fields=["name", "id"], name="addressbook_org_name_idx"),
-            search_document_index("addressbook_org_search_idx"),
+            search_vector_index("addressbook_org_words_idx"),
         ]
         constraints = [
             UniqueForField(
@@ -259,6 +262,7 @@ class Organization(DirectoryRecord):
             # to the user, this refuses them whatever path the write takes.
             no_parent_cycle_trigger(),
             *organization_search_triggers(),
+            *dictionary_triggers(),
             *change_feed_triggers(
                 ResourceType.ORGANIZATIONS, active="ROW.status = 'active'", unpublished_fields=DERIVED_FIELDS
             ),

@@ -1,46 +1,213 @@
-"""Search: every word of a query, accent- and typo-tolerant, best matches first."""
+"""Search: every word of a query, accent- and typo-tolerant, best matches first.
+
+A query is cut into words the way the search documents are (lower case, no accents, runs of
+letters and digits). Each typed word stands for a set of document words:
+
+1. the word itself (rank 0) and every word it begins (rank 1): "vardcent" finds "vardcentralen";
+2. dictionary words it is inside of (rank 2): "vardcentral" finds "akutvardcentral";
+3. words that begin with what it was probably meant to be (rank 3): a word's start within the
+   typo budget of the typed word's length (``typo_budget``), taken as a prefix, so "vardcentarl"
+   (two letters swapped) finds "vardcentralen" and "registartor" finds "registratorn".
+
+The dictionary (``SearchWord``, see models/search.py) is asked once per search, in one query:
+one trigram index lookup per typed word finds the words it is inside of and the typo
+candidates, whose edit distance ``levenshtein_less_equal`` (fuzzystrmatch) then checks. The records are then
+found by one GIN index scan of their words for ALL typed words at once (a tsquery
+``(w1:* | inner | corr:*) & (w2:* | …)``), so no word is checked row by row on the text.
+
+Ranking is the sum of each word's rank, then the name, then the id. It reads only the matched
+rows' word vectors (a binary search per word), not their text; a ``sort`` in the request
+replaces it, and so does a count (which clears the ordering).
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.conf import settings
+from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Cast
+
+from addressbook.models.search import CANDIDATES_FUNCTION, WORD_SEPARATORS
 
 # A search is a handful of words; more is a paste accident or an attack on the database.
 MAX_SEARCH_WORDS = 8
 MAX_SEARCH_LENGTH = 200
 # Shorter words match nearly everything and cost a scan of the whole table: they are skipped.
 MIN_SEARCH_WORD = 3
-_WORD = re.compile(r"[\w:.@-]+")
+# Inner-word matches need this many letters ("och" is inside thousands of words).
+MIN_INNER_WORD = 4
+# Most dictionary words a typed word may stand for, per kind: bounds the query a common
+# fragment builds ("vard" is inside hundreds of compounds); the shortest are kept.
+MAX_EXPANSIONS = 100
+
+RANK_WORD, RANK_PREFIX, RANK_INNER, RANK_TYPO = 0, 1, 2, 3
 
 
-def search_words(text: str) -> list[str]:
-    """The words of a search, normalised like the search documents: lower case, no accents."""
-    text = text[:MAX_SEARCH_LENGTH]
+def typo_budget(length: int) -> int:
+    """Typos forgiven in a typed word: none up to 3 letters, one up to 7, then two.
+
+    A swap of two neighbouring letters counts as one (Levenshtein counts it as two; the query
+    below lets a same-length, same-letters pair at distance two through for short words).
+    """
+    if length < MIN_INNER_WORD:
+        return 0
+    return 1 if length < 8 else 2
+
+
+# One round trip: fold and cut the text, then for each of the first words its inner-word and
+# typo expansions from the dictionary. The candidates come from one trigram index lookup per
+# typed word (``CANDIDATES_FUNCTION``, see models/search.py); the exact test for a typo is the
+# edit distance between the typed word and the candidate's start of the same length, give or
+# take the budget (so a typo is forgiven in any word's beginning: "registartor" ->
+# "registrator", also the start of "registratorn").
+_EXPAND_SQL = f"""
+WITH typed AS (
+    SELECT word, min(position) AS position
+    FROM unnest(regexp_split_to_array(lower(unaccent(%(text)s)), %(separators)s))
+         WITH ORDINALITY AS cut(word, position)
+    WHERE length(word) >= %(min_word)s
+    GROUP BY word
+    ORDER BY min(position)
+    LIMIT %(max_words)s
+), candidates AS (
+    SELECT typed.position, typed.word AS typed, length(typed.word) AS n,
+           CASE WHEN length(typed.word) >= 8 THEN 2 ELSE 1 END AS budget, known.word
+    FROM typed CROSS JOIN LATERAL {CANDIDATES_FUNCTION}(typed.word) AS known(word)
+    WHERE length(typed.word) >= %(min_inner)s AND typed.word ~ '^[[:alpha:]]+$'
+      AND left(known.word, length(typed.word)) <> typed.word
+), expansions AS (
+    SELECT position, typed, {RANK_INNER} AS rank, word AS expansion
+    FROM candidates WHERE strpos(word, typed) > 0
+    UNION
+    SELECT position, typed, {RANK_TYPO}, left(word, best.m)
+    FROM candidates CROSS JOIN LATERAL (
+        SELECT m, levenshtein_less_equal(typed, left(word, m), budget + 1) AS distance
+        FROM generate_series(greatest(%(min_inner)s, n - budget), least(length(word), n + budget)) AS m
+        ORDER BY 2, abs(m - n)
+        LIMIT 1
+    ) AS best
+    WHERE strpos(word, typed) = 0
+      AND (best.distance <= budget
+           -- two neighbouring letters swapped in a short word: one typo, not two
+           OR (best.distance = 2 AND budget = 1 AND best.m = n
+               AND ARRAY(SELECT unnest(string_to_array(typed, NULL)) ORDER BY 1)
+                   = ARRAY(SELECT unnest(string_to_array(left(word, best.m), NULL)) ORDER BY 1)))
+)
+SELECT position, word, {RANK_WORD}, word FROM typed
+UNION ALL
+SELECT position, typed, rank, expansion FROM (
+    SELECT *, row_number() OVER (PARTITION BY position, rank ORDER BY length(expansion), expansion) AS nth
+    FROM expansions
+) AS numbered
+WHERE nth <= %(max_expansions)s
+"""  # noqa: S608 - the names are constants
+
+
+def _lexeme(word: str, *, prefix: bool = False) -> str:
+    """A tsquery operand for a word: quoted (the query's own text never becomes an operator)."""
+    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + ":*" if prefix else quoted
+
+
+@dataclass
+class SearchTerm:
+    """A typed word and the document words it stands for."""
+
+    word: str
+    inner: list[str]
+    corrected: list[str]
+
+    def operands(self) -> list[str]:
+        # Corrections that the typed word begins, or that begin another correction, add nothing.
+        corrected = sorted(set(self.corrected))
+        kept = [p for i, p in enumerate(corrected) if not any(p.startswith(q) for q in corrected[:i])]
+        return [
+            # A three-letter word ("och", "bup", "lss") is matched as a word: as a prefix it would
+            # make the index gather every record with any word that begins so.
+            _lexeme(self.word, prefix=len(self.word) >= MIN_INNER_WORD),
+            *(_lexeme(word) for word in self.inner),
+            *(_lexeme(p, prefix=True) for p in kept if not p.startswith(self.word)),
+        ]
+
+    def tsquery(self) -> str:
+        return "(" + " | ".join(self.operands()) + ")"
+
+
+def search_terms(text: str) -> list[SearchTerm]:
+    """The words of a search, normalised like the documents, each with its expansions."""
     with connection.cursor() as cursor:
-        # The database's unaccent, so query and documents are folded by the same rules.
-        cursor.execute("SELECT lower(unaccent(%s))", [text])
-        (folded,) = cursor.fetchone()
-    return [word for word in _WORD.findall(folded) if len(word) >= MIN_SEARCH_WORD][:MAX_SEARCH_WORDS]
+        cursor.execute(
+            _EXPAND_SQL,
+            {
+                "text": text[:MAX_SEARCH_LENGTH],
+                "separators": WORD_SEPARATORS,
+                "min_word": MIN_SEARCH_WORD,
+                "min_inner": MIN_INNER_WORD,
+                "max_words": MAX_SEARCH_WORDS,
+                "max_expansions": MAX_EXPANSIONS,
+            },
+        )
+        rows = cursor.fetchall()
+    terms: dict[int, SearchTerm] = {}
+    for position, word, rank, match in sorted(rows):
+        term = terms.setdefault(position, SearchTerm(word, [], []))
+        if rank == RANK_INNER:
+            term.inner.append(match)
+        elif rank == RANK_TYPO:
+            term.corrected.append(match)
+    return list(terms.values())
+
+
+class _Matches(Func):
+    """``search_vector @@ 'query'::tsquery``: true where the record's words satisfy the query."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _matches(tsquery: str) -> _Matches:
+    return _Matches(F("search_vector"), Cast(Value(tsquery), SearchQueryField()))
+
+
+def _rank(term: SearchTerm) -> Case:
+    """How well a record matches one typed word: as a word, a word's start, inside one, a typo."""
+    whens = [When(_matches(_lexeme(term.word)), then=Value(RANK_WORD))]
+    if len(term.word) >= MIN_INNER_WORD:
+        whens.append(When(_matches(_lexeme(term.word, prefix=True)), then=Value(RANK_PREFIX)))
+    if term.inner:
+        whens.append(When(_matches(" | ".join(map(_lexeme, term.inner))), then=Value(RANK_INNER)))
+    return Case(*whens, default=Value(RANK_TYPO), output_field=IntegerField())
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Records whose search document matches every word, exactly or nearly; best first.
+    """Records whose words match every typed word, exactly or nearly; best first.
 
-    A word matches as a substring ("malmo" in "malmo stad") or, to forgive typos, by trigram
-    word similarity ("vardcentarl" ~ "vardcentralen"). Results are ranked by how well all the
-    words match, then by name.
+    Apply it last: the records it ranks are the first ``SEARCH_WINDOW`` that match in
+    ``queryset`` (in the table's order, as the index scan finds them), so that a search that
+    matches half the directory costs no more than one that matches a window's worth. A search
+    that finds more says so through the count (``countAtLeast``, see ``search_window``), and is
+    narrowed by a word more.
+
+    Ordered by an expression, not an annotation, so that ``order_by()`` (a count, or a
+    ``sort`` parameter) drops the ranking with the ordering.
     """
-    words = search_words(text)
-    if not words:  # nothing searchable (only words under three characters) finds nothing
+    terms = search_terms(text)
+    if not terms:  # nothing searchable (only words under three characters) finds nothing
         return queryset.none()
-    score = Value(0.0, output_field=FloatField())
-    for word in words:
-        queryset = queryset.filter(
-            Q(search_document__contains=word) | Q(search_document__trigram_word_similar=word)
-        )
-        score = score + Coalesce(TrigramWordSimilarity(Value(word), "search_document"), 0.0)
-    return queryset.annotate(search_rank=score).order_by(F("search_rank").desc(), "name", "id")
+    matches = queryset.filter(_matches(" & ".join(term.tsquery() for term in terms)))
+    window = matches.order_by().values("pk")[: settings.SEARCH_WINDOW]
+    rank = sum((_rank(term) for term in terms[1:]), start=_rank(terms[0]))
+    found = queryset.filter(pk__in=window).order_by(rank, "name", "id")
+    # For paging: a count that reaches the window means "at least" (the Query's attributes
+    # survive every further filter, order and slice).
+    found.query.search_window = settings.SEARCH_WINDOW
+    return found
+
+
+def search_window(queryset: QuerySet) -> int | None:
+    """The most records ``queryset`` can hold because it is a search's window, or None."""
+    return getattr(queryset.query, "search_window", None)

@@ -255,6 +255,10 @@ API_MAX_CHANGES_PAGE_SIZE = env.int("API_MAX_CHANGES_PAGE_SIZE", default=1000)
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
 # Numbered pages count the collection up to this many; beyond, meta says "at least".
 API_COUNT_LIMIT = env.int("API_COUNT_LIMIT", default=10000)
+# filter[search] lists and ranks at most this many matches (selectors/search.py): ranking
+# reads every record it orders, and a search matching half the directory must cost no more
+# than a page. A search that finds more is counted as "at least" this many.
+SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=1000)
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "addressbook.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "addressbook.api.pagination.DirectoryPagination",

@@ -175,3 +175,103 @@ def test_search_combines_with_other_filters(api, clinic, health_centres):
     )
 
     assert found == ["Lunds mottagning"]
+
+
+# --- typos in any word, at any scale (the word dictionary) --------------------------------------
+
+
+@pytest.fixture
+def registry():
+    """Two addresses of Region Östergötland, and one of another region that matches nothing typed."""
+    region = OrganizationFactory(
+        name="Region Östergötland", participant_identifier="0203:regionostergotland.se"
+    )
+    unit = SubOrganizationFactory(parent=region, name="Ungdomsmottagningen Linköping")
+    FunctionAddressFactory(organization=unit, identifier="sdk:registrator:0203:rog.se", name="Registratorn")
+    FunctionAddressFactory(
+        organization=unit, identifier="sdk:psykiatri:0203:rog.se", name="Psykiatrimottagning"
+    )
+    other = OrganizationFactory(name="Region Gotland", participant_identifier="0203:gotland.se")
+    FunctionAddressFactory(organization=other, identifier="sdk:kansli:0203:gotland.se", name="Kansliet")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("registratorn linkoping", "as written, without å, ä, ö"),
+        ("registartorn linkoping", "two letters swapped in the first word"),
+        ("registratorn linkopnig", "two letters swapped in the last word"),
+        ("registatorn linkoping", "a letter missing in the first word"),
+        ("registratorn linkping", "a letter missing in the last word"),
+        ("registrattorn linkoping", "a letter doubled in the first word"),
+        ("registratorn linkkoping", "a letter doubled in the last word"),
+        ("registrqtorn linkoping", "a wrong letter in the first word"),
+        ("registratorn linkopeng", "a wrong letter in the last word"),
+        ("ungdomsmotagningen registrator", "a letter missing, and the start of a word"),
+        ("registrator ostergotlnad", "swapped letters in a parent organisation's name"),
+        ("linkoping registartor", "words in another order, the typo last"),
+    ],
+)
+def test_every_kind_of_typo_in_any_word_finds_the_address(api, registry, typed, kind):
+    assert search(api, "/api/addresses", typed) == ["Registratorn"], kind
+
+
+@pytest.mark.parametrize("typed", ["byglov linkoping", "registratorn visby", "kansliet linkoping", "xqzv"])
+def test_a_word_no_record_has_nearly_finds_nothing(api, registry, typed):
+    assert search(api, "/api/addresses", typed) == []
+
+
+def test_a_short_word_swapped_is_one_typo(api):
+    # "akut" typed as "aktu": Levenshtein counts two edits, a person one slip
+    OrganizationFactory(name="BUP akut")
+    OrganizationFactory(name="Arkivet")
+
+    assert search(api, "/api/organizations", "aktu bup") == ["BUP akut"]
+
+
+def test_an_exact_word_ranks_before_a_typo_match(api):
+    # given one unit named exactly as typed and one a typo away
+    OrganizationFactory(name="Psykiatri Norr")
+    OrganizationFactory(name="Psykaitri Norr")  # a typo in the record itself, sorting first
+
+    # then the exact one comes first, the near one after it
+    assert search(api, "/api/organizations", "psykiatri norr") == ["Psykiatri Norr", "Psykaitri Norr"]
+
+
+def test_a_new_and_a_renamed_unit_are_found_by_a_misspelt_name_at_once(api, registry):
+    # given a unit created, and another renamed, just now (new words for the dictionary)
+    region = OrganizationFactory(name="Region Halland", participant_identifier="0203:regionhalland.se")
+    SubOrganizationFactory(parent=region, name="Hörselvården Varberg")
+    renamed = SubOrganizationFactory(parent=region, name="Kurator")
+    renamed.name = "Logopedmottagningen Falkenberg"
+    renamed.save()
+
+    # then each is found by its new name with a typo, the old name finds nothing
+    assert search(api, "/api/organizations", "horselvarden vraberg") == ["Hörselvården Varberg"]
+    assert search(api, "/api/organizations", "logopedmotagningen falkenbreg") == [
+        "Logopedmottagningen Falkenberg"
+    ]
+    assert search(api, "/api/organizations", "kurator") == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "registratorn " * 200,  # very long
+        "a b c d e f g h i j k l registratorn",  # many words, most too short
+        "ett två tre fyra fem sex sju åtta nio tio registratorn",  # more than eight words
+        "registratorn & | ! ( ) : * <-> linkoping",  # tsquery operators
+        "'registratorn' \"linkoping\"",  # quotes
+        "registratorn:* | !gotland",
+        "\\' OR 1=1 --",
+        "%_%",
+        "...",
+        "😀 registratorn",
+    ],
+)
+def test_hostile_input_gives_a_list_never_an_error(api, registry, typed):
+    for url in ("/api/addresses", "/api/organizations"):
+        found = search(api, url, typed)
+        assert isinstance(found, list)
+    # words survive the punctuation around them
+    assert search(api, "/api/addresses", "registratorn & | ! ( ) : * <-> linkoping") == ["Registratorn"]
