@@ -17,9 +17,11 @@ from rest_framework.pagination import BasePagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from addressbook.api.errors import is_whole_number, parameter_error
-from addressbook.selectors.changes import latest_change_sequence
+from addressbook.selectors.changes import latest_change_sequence, latest_change_sequence_expression
+from addressbook.selectors.search import search_window
 
 SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
+SEQUENCE_COLUMN = "page_change_sequence"
 
 
 class DirectoryPagination(BasePagination):
@@ -32,9 +34,6 @@ class DirectoryPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        # Read before the rows: a change committed while they are read then has a higher
-        # number, so a client syncing from this number cannot miss it.
-        self.change_sequence = latest_change_sequence()
         self.size = self._size(request)
         params = request.query_params
         ordered_by_request = "sort" in params or "filter[search]" in params
@@ -46,7 +45,7 @@ class DirectoryPagination(BasePagination):
             raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
         self.number = int(number)
         offset = (self.number - 1) * self.size
-        rows = list(queryset[offset : offset + self.size + 1])
+        rows = self._read(queryset[offset : offset + self.size + 1])
         if not rows and self.number > 1:
             raise NotFound(
                 [
@@ -63,13 +62,36 @@ class DirectoryPagination(BasePagination):
         self.count = self._capped_count(queryset, seen=offset + len(rows))
         return rows[: self.size]
 
+    def _read(self, page) -> list:
+        """The page's rows, and the change sequence a client may sync from after reading them.
+
+        Both come from one statement, so from one snapshot: a change committed while the
+        page is served is numbered higher, and a client syncing from this number cannot miss
+        it. An empty page has no row to carry the number: it is read first, then the page
+        again (a record added in between is then on it, with its own number).
+        """
+        rows = list(page.annotate(**{SEQUENCE_COLUMN: latest_change_sequence_expression()}))
+        if not rows:
+            self.change_sequence = latest_change_sequence()
+            rows = list(page.annotate(**{SEQUENCE_COLUMN: latest_change_sequence_expression()}))
+        if rows:
+            self.change_sequence = rows[0][SEQUENCE_COLUMN]
+        return rows
+
     def _capped_count(self, queryset, *, seen: int) -> int | None:
         """The count, or None past count_limit: beyond it an exact COUNT costs more than a page.
 
         ``seen`` is how many rows the page read reached, one past the page included: when
         the page is the last, that is the count, and no COUNT is needed (a lookup by key).
         """
-        counted = seen if not self.has_next else queryset[: self.count_limit + 1].count()
+        self.count_at_least = self.count_limit + 1
+        # Capped, and without the order (a search's ranking costs as much as its window).
+        counted = seen if not self.has_next else queryset.order_by()[: self.count_limit + 1].count()
+        window = search_window(queryset)
+        if window is not None and counted >= window:
+            # A search ranks a window of its matches: there may be more than it holds.
+            self.count_at_least = window
+            return None
         return counted if counted <= self.count_limit else None
 
     def _size(self, request) -> int:
@@ -89,7 +111,7 @@ class DirectoryPagination(BasePagination):
                 queryset = queryset.filter(pk__gt=uuid.UUID(after))
             except ValueError as error:
                 raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
-        rows = list(queryset[: self.size + 1])
+        rows = self._read(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
         # The first page counts the collection (once per walk, not once per page).
         self.count = None if after else self._capped_count(queryset, seen=len(rows))
@@ -106,7 +128,7 @@ class DirectoryPagination(BasePagination):
 
     def _count_meta(self) -> dict[str, int]:
         if self.count is None:
-            return {"countAtLeast": self.count_limit + 1}
+            return {"countAtLeast": self.count_at_least}
         return {"count": self.count}
 
     def links(self) -> dict:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
+
 from addressbook.models import Change
 
 
@@ -11,6 +14,12 @@ def latest_change_sequence() -> int:
         Change.objects.exclude(sequence=None).order_by("-sequence").values_list("sequence", flat=True).first()
         or 0
     )
+
+
+def latest_change_sequence_expression() -> Coalesce:
+    """The same number as an expression, to read in the same statement as other rows."""
+    numbered = Change.objects.exclude(sequence=None).order_by("-sequence").values("sequence")[:1]
+    return Coalesce(Subquery(numbered), 0)
 
 
 def changes_after(*, sequence: int, limit: int) -> list[Change]:

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 
 from addressbook.api import pagination
+from addressbook.api.documents import ResourceWriter
 from addressbook.choices import Status
 from addressbook.models import FunctionAddressCode, Organization
 from addressbook.services.changes import changes_sequence
@@ -303,29 +304,52 @@ def test_replaying_the_feed_gives_the_same_state_as_a_full_fetch(
 
 def test_a_change_committed_while_a_full_fetch_is_served_is_not_lost(api, directory, monkeypatch):
     # given another message service's change to the first organisation of the first page,
-    # committed (and numbered by a feed reader) after the server has read that page but
-    # before it reads the sequence number it reports with the page (READ COMMITTED lets each
-    # statement see what committed before it)
-    first = Organization.objects.order_by("name", "id").first()
-    read_sequence = pagination.latest_change_sequence
+    # committed (and numbered by a feed reader) after the server has read that page and
+    # while it renders it
+    first = Organization.objects.order_by("pk").first()
+    render = ResourceWriter.render
     state = {"written": False}
 
-    def sequence_read_after_a_concurrent_commit():
-        if not state["written"]:
+    def render_while_a_change_commits(self, rows, **kwargs):
+        if not state["written"] and self.resource_type == "organizations":
             state["written"] = True
             Organization.objects.filter(pk=first.pk).update(description="Ändrad under hämtningen")
             changes_sequence()
-        return read_sequence()
+        return render(self, rows, **kwargs)
 
-    monkeypatch.setattr(pagination, "latest_change_sequence", sequence_read_after_a_concurrent_commit)
+    monkeypatch.setattr(ResourceWriter, "render", render_while_a_change_commits)
 
     # when a client fetches everything, then syncs from the number it was given
     copy, sequence = full_fetch(api)
+    assert state["written"]
     synced = apply(copy, read_feed(api, sequence))
 
     # then it has the change anyway: the number must not promise more than the page holds
     fresh, _ = full_fetch(api)
     key = ("organizations", str(first.pk))
+    assert copy[key]["attributes"]["description"] != "Ändrad under hämtningen"
     assert fresh[key]["attributes"]["description"] == "Ändrad under hämtningen"
     assert synced[key]["attributes"]["description"] == "Ändrad under hämtningen", "the change was skipped"
     assert_same(synced, fresh)
+
+
+def test_an_empty_page_reports_a_number_read_before_it(api, directory, monkeypatch):
+    # given a lookup that finds nothing, and a feed reader numbering a change meanwhile
+    read_sequence = pagination.latest_change_sequence
+    numbered = {}
+
+    def sequence_then_a_concurrent_commit():
+        number = read_sequence()
+        OrganizationFactory(name="Ny kommun", participant_identifier="0203:ny.se")
+        changes_sequence()
+        numbered["after"] = read_sequence()
+        return number
+
+    monkeypatch.setattr(pagination, "latest_change_sequence", sequence_then_a_concurrent_commit)
+
+    # when the page is empty at first, the number read and then the page read again
+    document = api.get("/api/organizations", {"filter[participantIdentifier]": "0203:ny.se"}).document
+
+    # then the new record is on the page, with a number that covers it
+    assert [resource["attributes"]["name"] for resource in document["data"]] == ["Ny kommun"]
+    assert document["meta"]["changeSequence"] == numbered["after"]

@@ -243,3 +243,24 @@ def test_a_collection_larger_than_the_count_limit_says_at_least(api, many_record
     assert "last" not in numbered["links"]
     assert numbered["links"]["next"]
     assert walk_start["meta"]["pagination"] == {"size": 4, "countAtLeast": 6}
+
+
+def test_a_search_matching_more_than_its_window_says_at_least(api, many_records, settings):
+    # given a server that ranks at most five matches of a search
+    settings.SEARCH_WINDOW = 5
+
+    # when a client searches for a word all eleven organisations share
+    document = api.get("/api/organizations", {"filter[search]": "kommun", "page[size]": "4"}).document
+
+    # then the count says "at least" the window rather than claiming there are five
+    assert document["meta"]["pagination"]["countAtLeast"] == 5
+    assert "count" not in document["meta"]["pagination"]
+    assert len(document["data"]) == 4
+
+
+def test_a_search_within_its_window_is_counted(api, many_records, settings):
+    settings.SEARCH_WINDOW = 50
+
+    document = api.get("/api/organizations", {"filter[search]": "kommun", "page[size]": "4"}).document
+
+    assert document["meta"]["pagination"]["count"] == 11
