@@ -162,7 +162,11 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        rows = self.paginate_queryset(self.writer.rows(queryset))
+        # A lookup by key finds one record, whatever the page size.
+        few = self.paginator.page_size(request) <= documents.FEW_ROWS or any(
+            name in request.query_params for name in self.key_filters
+        )
+        rows = self.paginate_queryset(self.writer.rows(queryset, few=few))
         # No Last-Modified: a record leaving the page would not make the page newer.
         # ConditionalGetMiddleware's ETag revalidates pages exactly.
         return self.document(None, rows)

@@ -34,7 +34,7 @@ class DirectoryPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.size = self._size(request)
+        self.size = self.page_size(request)
         params = request.query_params
         ordered_by_request = "sort" in params or "filter[search]" in params
         if AFTER in params or (NUMBER not in params and not ordered_by_request):
@@ -94,7 +94,7 @@ class DirectoryPagination(BasePagination):
             return None
         return counted if counted <= self.count_limit else None
 
-    def _size(self, request) -> int:
+    def page_size(self, request) -> int:
         raw = request.query_params.get(SIZE, str(self.default_size))
         if not is_whole_number(raw) or not 1 <= int(raw) <= self.max_size:
             raise parameter_error(SIZE, f"page[size] is a whole number from 1 to {self.max_size}.")

@@ -17,7 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SMALL, LARGE = 5, 50
+SMALL, LARGE = 25, 50  # both above documents.FEW_ROWS
 
 
 @pytest.fixture
