@@ -147,6 +147,24 @@ def test_a_recipient_check_costs_two_queries(api, malmo_address):
     assert len(queries.captured_queries) == 2, [query["sql"][:80] for query in queries.captured_queries]
 
 
+def test_a_recipient_check_deep_in_a_tree_costs_no_more(api, malmo):
+    # given an address four levels below its participant
+    unit = malmo
+    for level in range(4):
+        unit = SubOrganizationFactory(parent=unit, name=f"Nivå {level}")
+    address = FunctionAddressFactory(organization=unit, identifier="sdk:djup:0203:malmo.se")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(
+            "/api/recipient-check",
+            {"filter[participantIdentifier]": "0203:malmo.se", "filter[identifier]": address.identifier},
+        )
+
+    # then the whole chain is checked in the address's own statement
+    assert response.document["data"]["attributes"]["outcome"] == "accepted"
+    assert len(queries.captured_queries) == 2, [query["sql"][:80] for query in queries.captured_queries]
+
+
 def test_queries_per_change_feed_page_do_not_grow_with_page_size(api, django_assert_num_queries):
     # given a client at the end of the feed, and then sixty rounds of changes, each to every
     # resource type (so a page of five and a page of fifty hold the same types)
