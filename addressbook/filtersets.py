@@ -138,7 +138,7 @@ class FunctionAddressFilterSet(SearchFilterMixin, DirectoryFilterSet):
         fields: list[str] = []
 
     def filter_identifier(self, queryset, name, value):
-        return queryset.filter(pk__in=FunctionAddress.objects.with_identifier(value).values("pk"))
+        return queryset.with_identifier(value)
 
     def filter_participant_identifier(self, queryset, name, value):
         return queryset.filter(
