@@ -13,6 +13,8 @@ written, and its message worded, once.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -203,20 +205,22 @@ def check_organization_change(
         )
 
 
-def check_address_change(user, *, before: FunctionAddress | None, after: FunctionAddress) -> None:
+def check_address_change(user, *, before: FunctionAddress | None, after: FunctionAddress, keeps=None) -> None:
     """Raise ValidationError (by field) if ``user`` may not turn ``before`` (None: nothing) into ``after``.
 
     An organisation administrator's new or moved addresses carry their own participant's
     identifier: otherwise Lund could take identifiers in Malmö's name
     (sdk:ekonomi:0203:malmo.se) before Malmö does, and senders would be refused when Malmö
-    publishes them.
+    publishes them. ``keeps(organization)`` answers ``administers`` for the user where the
+    caller remembers the answers (an import asks once per organisation, not once per row).
     """
     if _unrestricted(user):
         return
-    if before is not None and not administers(user, before.organization):
+    keeps = keeps or functools.partial(administers, user)
+    if before is not None and not keeps(before.organization):
         raise ValidationError({"identifier": _("This function address is not one of your organisations'.")})
     organization = after.organization if after.organization_id else None
-    if not administers(user, organization):
+    if not keeps(organization):
         raise ValidationError({"organization": _not_administered()})
     moved = before is None or before.organization_id != after.organization_id
     if not moved or organization is None:

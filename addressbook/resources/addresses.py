@@ -1,23 +1,69 @@
-"""Function addresses in spreadsheets: their organisation by keys, their codes by value, and sync."""
+"""Function addresses in spreadsheets: their organisation by keys, their codes by value, and sync.
+
+A national file holds 100,000 addresses, so this resource works in django-import-export's
+bulk mode: the file's keys are looked up in a few queries before the first row (addresses,
+organisations, codes), each row is validated in memory, and rows are written in batches
+(``bulk_create``/``bulk_update``, through the same triggers: history, change feed, search).
+Uniqueness needs no query per row: an identifier is either found by the lookup (the row
+updates it) or new, and a second row with the same key is refused; the database's
+constraints stay the last line. If PostgreSQL refuses a batch, its rows are saved again one
+by one, each in its own savepoint, so the row it refuses is named (and nothing is kept).
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.results import RowResult
 
 from addressbook.choices import Status
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
 from addressbook.resources.base import (
+    ROW_NUMBER,
     AddressbookResource,
     DirectoryRecordResource,
     RowOutcome,
     find_organization,
+    find_organizations,
 )
 from addressbook.resources.widgets import LIST_SEPARATOR, ListWidget, column
-from addressbook.roles import check_address_change
+from addressbook.roles import administers, check_address_change
 from addressbook.services.addresses import function_address_save, function_addresses_deactivate
+
+# Rows written per INSERT or UPDATE statement, and keys looked up per query.
+BATCH_SIZE = 1000
+LOOKUP_SIZE = 5000
+# What an imported row may change (bulk_update writes these; updated_at is set here).
+UPDATE_FIELDS = (
+    "identifier",
+    "name",
+    "description",
+    "keywords",
+    "organization",
+    "status",
+    "valid_from",
+    "valid_to",
+    "updated_at",
+)
+
+
+@dataclass
+class PendingRow:
+    """A validated row waiting for its batch to be written."""
+
+    number: int
+    row: dict
+    new: bool
+    codes: list[Code] | None  # None: the row leaves the codes as they are
+    stored_codes: set = field(default_factory=set)  # an updated address's codes before the import
+    outcome: int = -1  # its index in ``outcomes``
 
 
 class FunctionAddressResource(DirectoryRecordResource):
@@ -37,6 +83,8 @@ class FunctionAddressResource(DirectoryRecordResource):
 
     class Meta(AddressbookResource.Meta):
         model = FunctionAddress
+        use_bulk = True
+        batch_size = BATCH_SIZE
         fields = (
             "identifier",
             "name",
@@ -55,6 +103,11 @@ class FunctionAddressResource(DirectoryRecordResource):
         self.pending_codes: dict[int, list[Code]] = {}
         self.organizations: dict[tuple[str, str], Organization | None] = {}
         self.ambiguous_codes: set[str] | None = None
+        self.code_references: dict[str, str] = {}
+        self.codes_by_reference: dict[str, list[Code]] = {}
+        self.addresses: dict[str, FunctionAddress] = {}
+        self.pending: dict[int, PendingRow] = {}  # id(address) → its row, until written
+        self.keeps: dict[object, bool] = {}  # organisation pk → whether the user administers it
 
     def dehydrate_participant_identifier(self, address: FunctionAddress) -> str:
         return address.organization.participant_identifier if address.organization_id else ""
@@ -63,7 +116,7 @@ class FunctionAddressResource(DirectoryRecordResource):
         return address.organization.local_identifier if address.organization_id else ""
 
     def dehydrate_codes(self, address: FunctionAddress) -> str:
-        codes = self.pending_codes.get(id(address))
+        codes = getattr(address, "import_codes", None)
         if codes is None:
             codes = list(address.codes.all()) if not address._state.adding else []
         return f"{LIST_SEPARATOR} ".join(sorted(self._code_reference(code) for code in codes))
@@ -79,18 +132,42 @@ class FunctionAddressResource(DirectoryRecordResource):
             )
         if code.code.casefold() not in self.ambiguous_codes:
             return code.code
-        system = code.code_system
-        versions = CodeSystem.objects.filter(identifier__iexact=system.identifier).count()
-        # Several versions of one code system: the version tells them apart (system@version#code).
-        return (
-            f"{system.identifier}@{system.version}#{code.code}"
-            if versions > 1
-            else f"{system.identifier}#{code.code}"
-        )
+        if code.pk not in self.code_references:
+            system = code.code_system
+            versions = CodeSystem.objects.filter(identifier__iexact=system.identifier).count()
+            # Several versions of one code system: the version tells them apart (system@version#code).
+            self.code_references[code.pk] = (
+                f"{system.identifier}@{system.version}#{code.code}"
+                if versions > 1
+                else f"{system.identifier}#{code.code}"
+            )
+        return self.code_references[code.pk]
+
+    # -- the file's keys, looked up before the first row ---------------------------------------
+    def before_import(self, dataset, **kwargs) -> None:
+        headers = dataset.headers or []
+        if "identifier" in headers:
+            identifiers = sorted({(value or "").strip().lower() for value in dataset["identifier"]} - {""})
+            for start in range(0, len(identifiers), LOOKUP_SIZE):
+                found = (
+                    FunctionAddress.objects.alias(identifier_lower=Lower("identifier"))
+                    .filter(identifier_lower__in=identifiers[start : start + LOOKUP_SIZE])
+                    .select_related("organization")
+                    .prefetch_related("codes__code_system")
+                )
+                self.addresses.update((address.identifier.lower(), address) for address in found)
+        if "participant_identifier" in headers:
+            locals_ = dataset["organization"] if "organization" in headers else [""] * len(dataset)
+            keys = {
+                ((participant or "").casefold(), (local or "").casefold())
+                for participant, local in zip(dataset["participant_identifier"], locals_, strict=True)
+            }
+            found_organizations = find_organizations(keys)
+            self.organizations.update({key: found_organizations.get(key) for key in keys})
 
     def find(self, row) -> FunctionAddress | None:
-        identifier = row.get("identifier", "")
-        return FunctionAddress.objects.with_identifier(identifier).first() if identifier else None
+        identifier = (row.get("identifier") or "").strip().lower()
+        return self.addresses.get(identifier) if identifier else None
 
     def prepare(self, address: FunctionAddress, row) -> None:
         if "participant_identifier" in row:
@@ -105,24 +182,16 @@ class FunctionAddressResource(DirectoryRecordResource):
                 self.refuse("organization", _("No organisation has this participant and local identifier."))
             address.organization = organization
         if "codes" in row:
-            self.pending_codes[id(address)] = self._codes(row["codes"])
+            address.import_codes = self._codes(row["codes"])
         elif address._state.adding:
-            self.pending_codes[id(address)] = []  # a new address without a codes column has none
+            address.import_codes = []  # a new address without a codes column has none
 
     def _codes(self, cell: str) -> list[Code]:
         codes = []
         for reference in ListWidget().clean(cell):
-            system, separator, value = reference.rpartition("#")
-            matches = Code.objects.filter(code__iexact=value).select_related("code_system")
-            if separator:
-                identifier, at, version = system.rpartition("@")
-                if at:
-                    matches = matches.filter(
-                        code_system__identifier__iexact=identifier, code_system__version=version
-                    )
-                else:
-                    matches = matches.filter(code_system__identifier__iexact=system)
-            found = list(matches[:2])
+            if reference.casefold() not in self.codes_by_reference:
+                self.codes_by_reference[reference.casefold()] = self._find_codes(reference)
+            found = self.codes_by_reference[reference.casefold()]
             if not found:
                 self.refuse("codes", _("There is no code %(code)s.") % {"code": reference})
             if len(found) > 1:
@@ -134,22 +203,125 @@ class FunctionAddressResource(DirectoryRecordResource):
             codes.append(found[0])
         return codes
 
-    def check_access(self, address: FunctionAddress, row) -> None:
-        check_address_change(self.user, before=self.original, after=address)
+    def _find_codes(self, reference: str) -> list[Code]:
+        """The codes a reference (code, system#code or system@version#code) may mean; two at most."""
+        system, separator, value = reference.rpartition("#")
+        matches = Code.objects.filter(code__iexact=value).select_related("code_system")
+        if separator:
+            identifier, at, version = system.rpartition("@")
+            if at:
+                matches = matches.filter(
+                    code_system__identifier__iexact=identifier, code_system__version=version
+                )
+            else:
+                matches = matches.filter(code_system__identifier__iexact=system)
+        return list(matches[:2])
 
-    def save_record(self, address: FunctionAddress) -> None:
-        function_address_save(function_address=address)
-        codes = self.pending_codes.get(id(address))
-        if codes is None:
-            return
-        wanted = {code.pk for code in codes}
-        existing: set = set()
-        if self.original is not None:  # a new address has no classifications to compare with
-            address.classifications.exclude(code_id__in=wanted).delete()
-            existing = set(address.classifications.values_list("code_id", flat=True))
-        FunctionAddressCode.objects.bulk_create(
-            FunctionAddressCode(function_address=address, code_id=code_id) for code_id in wanted - existing
+    def check_access(self, address: FunctionAddress, row) -> None:
+        check_address_change(self.user, before=self.original, after=address, keeps=self._keeps)
+
+    def _keeps(self, organization) -> bool:
+        """``administers``, asked once per organisation of the file."""
+        if organization is None:
+            return True
+        if organization.pk not in self.keeps:
+            self.keeps[organization.pk] = administers(self.user, organization)
+        return self.keeps[organization.pk]
+
+    # -- validating and writing -------------------------------------------------------------------
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True) -> None:
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        # The field rules and clean(), without a query per row: the organisation was found by its
+        # keys (or is the stored one), and the identifier's uniqueness is settled by the lookup.
+        exclude = {"id", "confirmed_by"}
+        if instance.organization_id is not None:
+            exclude.add("organization")
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        instance.import_pending = PendingRow(
+            number=int(row.get(ROW_NUMBER) or kwargs.get("row_number") or 0),
+            row=row,
+            new=is_create,
+            codes=getattr(instance, "import_codes", None),
+            stored_codes=set() if is_create else {code.pk for code in instance.codes.all()},
         )
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def record(self, row, row_result, **kwargs) -> None:
+        instance = row_result.instance
+        if instance is not None and row_result.import_type in (
+            RowResult.IMPORT_TYPE_NEW,
+            RowResult.IMPORT_TYPE_UPDATE,
+        ):
+            instance.import_pending.outcome = len(self.outcomes)
+        super().record(row, row_result, **kwargs)
+        # The outcome says what the preview needs; 100,000 rows need not keep their records.
+        row_result.instance = None
+        row_result.row_values = {}
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
+        self._write(self.create_instances, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
+        self._write(self.update_instances, result)
+
+    def _write(self, addresses: list[FunctionAddress], result) -> None:
+        """Writes a batch in a few statements; if PostgreSQL refuses it, row by row to name the row."""
+        if not addresses:
+            return
+        try:
+            with transaction.atomic():
+                created = [address for address in addresses if address.import_pending.new]
+                updated = [address for address in addresses if not address.import_pending.new]
+                FunctionAddress.objects.bulk_create(created)
+                now = timezone.now()
+                for address in updated:
+                    address.updated_at = now
+                FunctionAddress.objects.bulk_update(updated, UPDATE_FIELDS)
+                self._save_codes(addresses)
+        except DatabaseError:
+            for address in addresses:
+                address._state.adding = address.import_pending.new  # as before the batch
+                self._write_one(address, result)
+        finally:
+            addresses.clear()
+
+    def _write_one(self, address: FunctionAddress, result) -> None:
+        pending = address.import_pending
+        try:
+            with transaction.atomic():
+                function_address_save(function_address=address)
+                self._save_codes([address])
+        except (ValidationError, DatabaseError) as error:
+            if isinstance(error, DatabaseError):
+                reason = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+                error = ValidationError(_("The database refused this row: %(reason)s") % {"reason": reason})
+            outcome = self.outcomes[pending.outcome]
+            self.outcomes[pending.outcome] = RowOutcome(
+                outcome.number, "error", outcome.key, errors=self._errors(error)
+            )
+            # An invalid row rolls the whole import back (rollback_on_validation_errors).
+            result.append_invalid_row(pending.number, pending.row, error)
+
+    def _save_codes(self, addresses: list[FunctionAddress]) -> None:
+        """The classifications the rows name: added and removed in one statement each."""
+        added, removed = [], Q()
+        for address in addresses:
+            pending = address.import_pending
+            if pending.codes is None:
+                continue
+            wanted = {code.pk for code in pending.codes}
+            added += [
+                FunctionAddressCode(function_address=address, code_id=code_id)
+                for code_id in wanted - pending.stored_codes
+            ]
+            if pending.stored_codes - wanted:
+                removed |= Q(function_address=address, code_id__in=pending.stored_codes - wanted)
+        if removed:
+            FunctionAddressCode.objects.filter(removed).delete()
+        FunctionAddressCode.objects.bulk_create(added)
 
     def after_import(self, dataset, result, **kwargs) -> None:
         if not (self.sync and self.organization is not None):

@@ -18,11 +18,13 @@ values, ISO dates), except yes/no, which is read in either language.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Model
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -70,6 +72,9 @@ class AddressbookResource(resources.ModelResource):
         self.outcomes: list[RowOutcome] = []
         self.seen_keys: set[str] = set()
         self.on_row = None  # called after every row (progress)
+        self.label_cache: dict[str, str] = {}
+        self.import_fields: list[fields.Field] | None = None
+        self.snapshot_columns: list[tuple[str, Callable]] | None = None
 
     # -- headers ---------------------------------------------------------------------------
     @classmethod
@@ -96,7 +101,15 @@ class AddressbookResource(resources.ModelResource):
         return [str(item.label) for item in cls.columns()]
 
     def label(self, key: str) -> str:
-        return str(self.fields[key].label) if key in self.fields else key
+        # Asked for every changed cell of every row: translated once per import.
+        if key not in self.label_cache:
+            self.label_cache[key] = str(self.fields[key].label) if key in self.fields else key
+        return self.label_cache[key]
+
+    def get_import_fields(self):
+        if self.import_fields is None:  # the same for every row of the file
+            self.import_fields = super().get_import_fields()
+        return self.import_fields
 
     # -- keys ------------------------------------------------------------------------------
     def row_key(self, row) -> str:
@@ -167,11 +180,17 @@ class AddressbookResource(resources.ModelResource):
 
     # -- outcomes --------------------------------------------------------------------------
     def snapshot(self, instance) -> dict[str, str]:
+        if self.snapshot_columns is None:
+            # export_field() looks up each column's name and dehydrate method on every call;
+            # a row's snapshot is taken once or twice per row, so they are looked up once.
+            self.snapshot_columns = [
+                (item.column_name, getattr(self, f"dehydrate_{item.column_name}", None) or item.export)
+                for item in self.own_columns()
+                if item.column_name not in self.key_columns
+            ]
         # Line breaks compare alike however they were typed (a browser sends CRLF, Excel LF).
         return {
-            item.column_name: str(self.export_field(item, instance) or "").replace("\r\n", "\n")
-            for item in self.own_columns()
-            if item.column_name not in self.key_columns
+            key: str(export(instance) or "").replace("\r\n", "\n") for key, export in self.snapshot_columns
         }
 
     def changes(self, old: dict[str, str], after) -> list[tuple[str, str, str]]:
@@ -238,6 +257,42 @@ def find_organization(participant_identifier: str, local_identifier: str = "") -
             type=OrganizationType.SUB_ORGANIZATION, local_identifier__iexact=local_identifier
         ).first()
     return queryset.filter(type=OrganizationType.PARTICIPANT).first()
+
+
+def find_organizations(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Organization]:
+    """``find_organization`` for many (participant identifier, local identifier) pairs at once.
+
+    The result is keyed by the pairs as given; pairs that name no organisation are left out.
+    Two queries however many pairs (a national file names thousands of organisations).
+    """
+    wanted: dict[tuple[str, str], tuple[str, str]] = {}
+    for participant_identifier, local_identifier in keys:
+        try:
+            participant = normalize_participant_identifier(participant_identifier)
+        except ValidationError:
+            continue
+        wanted[(participant_identifier, local_identifier)] = (participant, local_identifier.casefold())
+    participants = {participant for participant, _local in wanted.values()}
+    locals_ = {local for _participant, local in wanted.values() if local}
+    found: dict[tuple[str, str], Organization] = {}
+    for organization in Organization.objects.filter(
+        participant_identifier__in=participants, type=OrganizationType.PARTICIPANT
+    ):
+        found[(organization.participant_identifier, "")] = organization
+    if locals_:
+        for organization in (
+            Organization.objects.alias(local=Lower("local_identifier"))
+            .filter(
+                participant_identifier__in=participants,
+                type=OrganizationType.SUB_ORGANIZATION,
+                local__in=locals_,
+            )
+            .order_by(*Organization._meta.ordering)
+        ):
+            found.setdefault(
+                (organization.participant_identifier, organization.local_identifier.casefold()), organization
+            )
+    return {key: found[target] for key, target in wanted.items() if target in found}
 
 
 class DirectoryRecordResource(AddressbookResource):
