@@ -23,6 +23,7 @@ from rest_framework_json_api.utils import undo_format_field_name
 from addressbook.api import documents
 from addressbook.api.pagination import DirectoryPagination
 from addressbook.api.query import plain_parameters
+from addressbook.api.renderers import Document
 from addressbook.choices import UsageMetric
 from addressbook.models import ApiClient
 from addressbook.services.usage import UsageEvent, usage_record
@@ -188,9 +189,7 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
             )
         if single is None:
             document["meta"] = self.paginator.meta()
-        # Rendered here: the JSON:API renderer passes the document through as it is.
-        self.resource_name = False
-        return Response(document)
+        return Response(Document(document))
 
 
 class PlainParametersView(LookupViewMixin, APIView):

@@ -15,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from addressbook.api import documents
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import is_whole_number, parameter_error
+from addressbook.api.renderers import Document
 from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import ChangeAction
 from addressbook.selectors.changes import changes_after, latest_change_sequence
@@ -93,7 +94,7 @@ class ChangeFeedView(PlainParametersView):
         document["meta"]["latestSequence"] = latest_change_sequence()
         if params["include"]:
             document["included"] = self._current_state(request, changes)
-        response = Response(document)
+        response = Response(Document(document))
         # A follower polls the same URL for new changes: a cached page would hide them.
         response["Cache-Control"] = "no-cache"
         return response

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Model, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import ISO_8601
@@ -213,11 +215,15 @@ class ResourceWriter:
 
     def _many_ids(self, relationship: Relationship, rows: Sequence[dict]) -> dict:
         """Each row's related ids, in the related model's default order (as a prefetch gives),
-        for rows made from instances rather than by ``rows()``."""
+        in one query for all the rows (see ``rows``)."""
         by_row: dict = defaultdict(list)
         if rows:
+            # The ids as one array parameter: Django's IN (...) prepares and sends a
+            # thousand parameters one by one, a third of this query's time.
+            key_type = self.model._meta.pk.db_type(connection)  # uuid
+            owners = RawSQL(f"SELECT unnest(%s::{key_type}[])", [[row["pk"] for row in rows]])  # noqa: S611 - a column type
             pairs = relationship.related_model._default_manager.filter(
-                **{f"{relationship.many_query_name}__in": [row["pk"] for row in rows]}
+                **{f"{relationship.many_query_name}__in": owners}
             ).values_list(relationship.many_query_name, "pk")
             for owner, target in pairs:
                 by_row[owner].append(str(target))

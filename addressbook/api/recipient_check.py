@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from addressbook.api import documents
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import parameter_error
+from addressbook.api.renderers import Document
 from addressbook.api.schema import document_schema, query_parameters, resource_schema
 from addressbook.choices import UsageMetric
 from addressbook.selectors.recipient_check import recipient_check
@@ -99,7 +100,7 @@ class RecipientCheckView(PlainParametersView):
         document = {"data": resource, "links": {"self": request.build_absolute_uri()}}
         if check.address:
             document["included"] = documents.objects_of(request, [check.address, check.organization])
-        response = Response(document)
+        response = Response(Document(document))
         # An answer about routing must not be stale.
         response["Cache-Control"] = "no-cache"
         return response
