@@ -22,6 +22,11 @@ def latest_change_sequence_expression() -> Coalesce:
     return Coalesce(Subquery(numbered), 0)
 
 
-def changes_after(*, sequence: int, limit: int) -> list[Change]:
-    """Up to ``limit`` numbered changes after ``sequence``, in order."""
-    return list(Change.objects.filter(sequence__gt=sequence).order_by("sequence")[:limit])
+def changes_after(*, sequence: int, limit: int) -> list:
+    """Up to ``limit`` numbered changes after ``sequence``, in order, as rows with the fields a
+    reader needs (a page of a thousand model instances cost a third more)."""
+    return list(
+        Change.objects.filter(sequence__gt=sequence)
+        .order_by("sequence")
+        .values_list("sequence", "action", "changed_at", "resource_type", "resource_id", named=True)[:limit]
+    )
