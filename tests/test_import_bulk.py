@@ -9,6 +9,7 @@ from pghistory.models import Events
 
 from addressbook.choices import ImportAction, ImportStatus
 from addressbook.models import FunctionAddress, FunctionAddressCode
+from addressbook.resources import addresses
 from addressbook.resources.addresses import FunctionAddressResource
 from addressbook.services.addresses import function_address_save
 from addressbook.services.imports import import_job_apply, import_run
@@ -88,7 +89,7 @@ def test_a_row_the_database_refuses_in_a_batch_is_named_and_nothing_is_written(
 ):
     # given batches of 10, and someone who takes row 15's identifier after the file's keys were
     # looked up (the in-memory checks cannot know; PostgreSQL's unique index refuses the batch)
-    monkeypatch.setattr(FunctionAddressResource._meta, "batch_size", 10)
+    monkeypatch.setattr(addresses, "BATCH_SIZE", 10)
     looked_up = FunctionAddressResource.before_import
 
     def take_an_identifier(resource, dataset, **kwargs):
@@ -118,24 +119,25 @@ def test_a_row_the_database_refuses_in_a_batch_is_named_and_nothing_is_written(
 
 
 def test_rows_written_in_bulk_carry_the_import_channel_and_user_in_the_history(
-    malmo, federation_admin, psychiatry_codes
+    malmo, federation_admin, psychiatry_codes, monkeypatch
 ):
-    # given a file of new addresses with a code each
+    # given a file of new addresses with a code each, in batches of 10 (so that the writer
+    # thread writes all but the last)
+    monkeypatch.setattr(addresses, "BATCH_SIZE", 10)
     job = preview(federation_admin, "bulk.csv", content=csv(addresses_file(30, codes="psykiatri")))
 
     # when it is confirmed
     import_job_apply(job=job, user=federation_admin)
 
     # then every written address and classification has a history event in the import's context
-    addresses = list(FunctionAddress.objects.filter(identifier__startswith="sdk:bulk"))
-    assert len(addresses) == 30
-    events = Events.objects.tracks(*addresses).order_by("pgh_id")
+    written = list(FunctionAddress.objects.filter(identifier__startswith="sdk:bulk"))
+    assert len(written) == 30
+    events = Events.objects.tracks(*written).order_by("pgh_id")
     assert {(event.pgh_context["channel"], event.pgh_context["username"]) for event in events} == {
         ("import", federation_admin.get_username())
     }
-    assert {event.pgh_obj_id for event in events} >= {str(address.pk) for address in addresses}
-    classifications = FunctionAddressCode.objects.filter(function_address__in=addresses)
-    assert classifications.count() == 30
+    assert {event.pgh_obj_id for event in events} >= {str(address.pk) for address in written}
+    assert FunctionAddressCode.objects.filter(function_address__in=written).count() == 30
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
@@ -152,3 +154,19 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows(malmo, psychiatry_co
 
     # when each is imported, then both cost the same number of queries
     assert queries(100, start=0) == queries(400, start=1000)
+
+
+def test_keywords_written_in_bulk_keep_quotes_braces_and_backslashes(malmo, federation_admin):
+    # given keywords that PostgreSQL's array syntax would read otherwise
+    content = (
+        b"Identifier;Name;Participant identifier;Keywords\n"
+        b'sdk:tecken:0203:malmo.se;Tecken;0203:malmo.se;"""citat"", {klammer}, back\\slash, NULL"'
+    )
+
+    # when the file is imported
+    outcomes = import_run(resource="addresses", file_name="tecken.csv", content=content, dry_run=False)
+
+    # then they are stored exactly as typed
+    assert [outcome.action for outcome in outcomes] == [ImportAction.CREATE]
+    address = FunctionAddress.objects.get(identifier="sdk:tecken:0203:malmo.se")
+    assert address.keywords == ['"citat"', "{klammer}", "back\\slash", "NULL"]

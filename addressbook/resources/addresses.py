@@ -3,7 +3,8 @@
 A national file holds 100,000 addresses, so this resource works in django-import-export's
 bulk mode: the file's keys are looked up in a few queries before the first row (addresses,
 organisations, codes), each row is validated in memory, and rows are written in batches
-(``bulk_create``/``bulk_update``, through the same triggers: history, change feed, search).
+(through the same triggers: history, change feed, search), new ones on a second thread while
+the next rows are read (``writer.BatchWriter``).
 Uniqueness needs no query per row: an identifier is either found by the lookup (the row
 updates it) or new, and a second row with the same key is refused; the database's
 constraints stay the last line. If PostgreSQL refuses a batch, its rows are saved again one
@@ -12,10 +13,12 @@ by one, each in its own savepoint, so the row it refuses is named (and nothing i
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -24,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from addressbook.choices import Status
+from addressbook.database import bulk_insert
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
 from addressbook.resources.base import (
     ROW_NUMBER,
@@ -34,6 +38,7 @@ from addressbook.resources.base import (
     find_organizations,
 )
 from addressbook.resources.widgets import LIST_SEPARATOR, ListWidget, column
+from addressbook.resources.writer import BatchWriter
 from addressbook.roles import administers, check_address_change
 from addressbook.services.addresses import function_address_save, function_addresses_deactivate
 
@@ -84,7 +89,7 @@ class FunctionAddressResource(DirectoryRecordResource):
     class Meta(AddressbookResource.Meta):
         model = FunctionAddress
         use_bulk = True
-        batch_size = BATCH_SIZE
+        batch_size = None  # batches are written by record(), the rest at the end
         fields = (
             "identifier",
             "name",
@@ -108,6 +113,8 @@ class FunctionAddressResource(DirectoryRecordResource):
         self.addresses: dict[str, FunctionAddress] = {}
         self.pending: dict[int, PendingRow] = {}  # id(address) → its row, until written
         self.keeps: dict[object, bool] = {}  # organisation pk → whether the user administers it
+        self.writer: BatchWriter | None = None
+        self.refused_rows: list[tuple[int, dict, ValidationError]] = []
 
     def dehydrate_participant_identifier(self, address: FunctionAddress) -> str:
         return address.organization.participant_identifier if address.organization_id else ""
@@ -260,22 +267,70 @@ class FunctionAddressResource(DirectoryRecordResource):
         # The outcome says what the preview needs; 100,000 rows need not keep their records.
         row_result.instance = None
         row_result.row_values = {}
+        # Batches are written here, outside the savepoint django-import-export puts around its
+        # own bulk writes (which would make every batch wait for the one before).
+        if len(self.create_instances) >= BATCH_SIZE:
+            self._flush(self.create_instances)
+        if len(self.update_instances) >= BATCH_SIZE:
+            self._flush(self.update_instances)
+
+    # -- writing in batches -----------------------------------------------------------------------
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        self.refused_rows = []
+        connection = connections[self.get_db_connection_name()]
+        with contextlib.ExitStack() as stack:
+            if using_transactions and connection.in_atomic_block:
+                self.writer = stack.enter_context(BatchWriter(connection))
+            try:
+                result = super().import_data_inner(
+                    dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+                )
+            finally:
+                self.writer = None
+        # A row PostgreSQL refused rolls the whole import back (rollback_on_validation_errors).
+        for number, row, error in self.refused_rows:
+            result.append_invalid_row(number, row, error)
+        return result
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
-        self._write(self.create_instances, result)
+        self._flush(self.create_instances, last=True)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
-        self._write(self.update_instances, result)
+        self._flush(self.update_instances, last=True)
 
-    def _write(self, addresses: list[FunctionAddress], result) -> None:
-        """Writes a batch in a few statements; if PostgreSQL refuses it, row by row to name the row."""
-        if not addresses:
+    def _flush(self, addresses: list[FunctionAddress], *, last: bool = False) -> None:
+        """Writes a batch: new addresses on the writer thread, the rest (and the last) here."""
+        batch = addresses[:]
+        addresses.clear()
+        if self.writer is not None:
+            for refused, _error in self.writer.finish():
+                for address in refused:
+                    address._state.adding = True
+                    self._write_one(address)
+        if not batch:
             return
+        if self.writer is not None and not last and all(address.import_pending.new for address in batch):
+            added, _removed = self._classifications(batch)
+            self.writer.submit(batch, functools.partial(self._insert, batch, added))
+        else:
+            self._write(batch)
+
+    @staticmethod
+    def _insert(
+        addresses: list[FunctionAddress], classifications: list[FunctionAddressCode], connection
+    ) -> None:
+        bulk_insert(FunctionAddress, addresses, connection=connection)
+        bulk_insert(FunctionAddressCode, classifications, connection=connection)
+
+    def _write(self, addresses: list[FunctionAddress]) -> None:
+        """Writes a batch in a few statements; if PostgreSQL refuses it, row by row to name the row."""
         try:
             with transaction.atomic():
                 created = [address for address in addresses if address.import_pending.new]
                 updated = [address for address in addresses if not address.import_pending.new]
-                FunctionAddress.objects.bulk_create(created)
+                bulk_insert(FunctionAddress, created)
                 now = timezone.now()
                 for address in updated:
                     address.updated_at = now
@@ -284,11 +339,9 @@ class FunctionAddressResource(DirectoryRecordResource):
         except DatabaseError:
             for address in addresses:
                 address._state.adding = address.import_pending.new  # as before the batch
-                self._write_one(address, result)
-        finally:
-            addresses.clear()
+                self._write_one(address)
 
-    def _write_one(self, address: FunctionAddress, result) -> None:
+    def _write_one(self, address: FunctionAddress) -> None:
         pending = address.import_pending
         try:
             with transaction.atomic():
@@ -302,11 +355,18 @@ class FunctionAddressResource(DirectoryRecordResource):
             self.outcomes[pending.outcome] = RowOutcome(
                 outcome.number, "error", outcome.key, errors=self._errors(error)
             )
-            # An invalid row rolls the whole import back (rollback_on_validation_errors).
-            result.append_invalid_row(pending.number, pending.row, error)
+            self.refused_rows.append((pending.number, pending.row, error))
 
     def _save_codes(self, addresses: list[FunctionAddress]) -> None:
         """The classifications the rows name: added and removed in one statement each."""
+        added, removed = self._classifications(addresses)
+        if removed:
+            FunctionAddressCode.objects.filter(removed).delete()
+        bulk_insert(FunctionAddressCode, added)
+
+    @staticmethod
+    def _classifications(addresses: list[FunctionAddress]) -> tuple[list[FunctionAddressCode], Q]:
+        """The classifications to add, and a filter for those to remove, to match the rows' codes."""
         added, removed = [], Q()
         for address in addresses:
             pending = address.import_pending
@@ -319,9 +379,7 @@ class FunctionAddressResource(DirectoryRecordResource):
             ]
             if pending.stored_codes - wanted:
                 removed |= Q(function_address=address, code_id__in=pending.stored_codes - wanted)
-        if removed:
-            FunctionAddressCode.objects.filter(removed).delete()
-        FunctionAddressCode.objects.bulk_create(added)
+        return added, removed
 
     def after_import(self, dataset, result, **kwargs) -> None:
         if not (self.sync and self.organization is not None):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from addressbook import trees
 from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
+from addressbook.database import bulk_insert
 from addressbook.history import history_context
 from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
@@ -116,16 +117,19 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         job.rows.all().delete()
         for start in range(0, len(outcomes), ROW_BATCH_SIZE):
-            ImportRow.objects.bulk_create(
-                ImportRow(
-                    job=job,
-                    number=outcome.number,
-                    action=outcome.action,
-                    key=outcome.key[:512],
-                    changes=outcome.changes,
-                    errors=outcome.errors,
-                )
-                for outcome in outcomes[start : start + ROW_BATCH_SIZE]
+            bulk_insert(
+                ImportRow,
+                [
+                    ImportRow(
+                        job=job,
+                        number=outcome.number,
+                        action=outcome.action,
+                        key=outcome.key[:512],
+                        changes=outcome.changes,
+                        errors=outcome.errors,
+                    )
+                    for outcome in outcomes[start : start + ROW_BATCH_SIZE]
+                ],
             )
         job.summary = _summary(outcomes)
         job.preview_digest = _digest(outcomes)
