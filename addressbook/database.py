@@ -44,13 +44,27 @@ def bulk_insert(
     What ``bulk_create`` writes, and through the same triggers, without its cost per value:
     ``bulk_create`` spells a placeholder for every value, and psycopg then parses a statement
     of 15,000 placeholders for a batch of 1,000 rows; here each column is one parameter.
-    Array columns travel as text (``unnest`` would flatten an array of arrays) and are cast
-    back. Primary keys the database generates are not read back. ``connection``: another
-    thread's (an import's writer thread writes over the import's own transaction).
+    Primary keys the database generates are not read back.
     """
     if not objs:
         return
     connection = connection or connections[DEFAULT_DB_ALIAS]
+    sql, params = insert_statement(model, objs, connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_statement(
+    model: type[Model], objs: Sequence[Model], *, connection: BaseDatabaseWrapper
+) -> tuple[str, list[list]]:
+    """``bulk_insert``'s statement and parameters, to run elsewhere (an import's writer thread).
+
+    Array columns travel as text (``unnest`` would flatten an array of arrays) and are cast
+    back. Fields set on save (``auto_now``) are set on the instances here.
+    """
     fields = [
         field
         for field in model._meta.concrete_fields
@@ -82,11 +96,7 @@ def bulk_insert(
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "  # noqa: S608 - names from the model
         f"SELECT {', '.join(selected)} FROM unnest({', '.join(arguments)}) AS rows({aliases})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    return sql, columns
 
 
 def _array_literal(values) -> str:

@@ -14,7 +14,6 @@ by one, each in its own savepoint, so the row it refuses is named (and nothing i
 from __future__ import annotations
 
 import contextlib
-import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from addressbook.choices import Status
-from addressbook.database import bulk_insert
+from addressbook.database import bulk_insert, insert_statement
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
 from addressbook.resources.base import (
     ROW_NUMBER,
@@ -312,17 +311,16 @@ class FunctionAddressResource(DirectoryRecordResource):
         if not batch:
             return
         if self.writer is not None and not last and all(address.import_pending.new for address in batch):
+            # The statements are made here: the writer thread only waits for PostgreSQL
+            # (and so leaves Python's interpreter lock to this thread).
             added, _removed = self._classifications(batch)
-            self.writer.submit(batch, functools.partial(self._insert, batch, added))
+            connection = self.writer.connection
+            statements = [insert_statement(FunctionAddress, batch, connection=connection)]
+            if added:
+                statements.append(insert_statement(FunctionAddressCode, added, connection=connection))
+            self.writer.submit(batch, statements)
         else:
             self._write(batch)
-
-    @staticmethod
-    def _insert(
-        addresses: list[FunctionAddress], classifications: list[FunctionAddressCode], connection
-    ) -> None:
-        bulk_insert(FunctionAddress, addresses, connection=connection)
-        bulk_insert(FunctionAddressCode, classifications, connection=connection)
 
     def _write(self, addresses: list[FunctionAddress]) -> None:
         """Writes a batch in a few statements; if PostgreSQL refuses it, row by row to name the row."""

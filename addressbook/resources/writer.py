@@ -17,7 +17,6 @@ thread, which writes the batch again row by row to name the row.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import DatabaseError
@@ -58,11 +57,11 @@ class BatchWriter:
             self.executor.shutdown(wait=True)
             self.connection.dec_thread_sharing()
 
-    def submit(self, batch: object, write: Callable[[BaseDatabaseWrapper], None]) -> None:
-        """Write ``batch`` with ``write(connection)`` on the writer thread (after the one before)."""
+    def submit(self, batch: object, statements: list[tuple[str, list]]) -> None:
+        """Runs ``batch``'s statements (SQL, parameters) on the writer thread, after the batch before."""
         self.finish()
         self.running_batch = batch
-        self.running = self.executor.submit(self._write, write)
+        self.running = self.executor.submit(self._write, statements)
 
     def finish(self) -> list[tuple[object, DatabaseError]]:
         """Waits for the batch being written; returns (and forgets) the batches refused so far."""
@@ -79,11 +78,12 @@ class BatchWriter:
             self.refused.append((self.running_batch, error))
         self.running_batch = None
 
-    def _write(self, write: Callable[[BaseDatabaseWrapper], None]) -> DatabaseError | None:
+    def _write(self, statements: list[tuple[str, list]]) -> DatabaseError | None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"SAVEPOINT {SAVEPOINT}")
             try:
-                write(self.connection)
+                for sql, params in statements:
+                    cursor.execute(sql, params)
             except DatabaseError as error:
                 cursor.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
                 cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
