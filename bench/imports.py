@@ -10,6 +10,8 @@ each inside a transaction that is rolled back afterwards (so a kept dataset stay
 - the preview (a dry run of the file) and the confirmed import, with the deferred
   constraint checks that COMMIT would run (``SET CONSTRAINTS ALL IMMEDIATE``) in its time.
 
+The CPU time of each step is measured too, of this process (both threads) and of its
+PostgreSQL backend: figures that hold on a busy machine, where seconds do not.
 The ratio to the baseline is what the import costs beside the writes: reading the file, keys,
 role checks and the row-by-row outcome, with the writes in batches (below 1 the import is
 faster than saving the rows one by one). The SQL statements of each step are counted too:
@@ -31,6 +33,25 @@ from bench.database import _bench_database, _setup_django
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "5000"))
 BASELINE_ROWS = int(os.environ.get("BENCH_IMPORT_BASELINE_ROWS", "5000"))
+
+
+def _cpu_seconds(backend_pid: int) -> tuple[float, float | None]:
+    """CPU seconds so far of this process (every thread) and of its PostgreSQL backend (if local)."""
+    import psutil
+
+    try:
+        times = psutil.Process(backend_pid).cpu_times()
+        backend = times.user + times.system
+    except psutil.Error:
+        backend = None
+    return time.process_time(), backend
+
+
+def _spent(before: tuple[float, float | None], after: tuple[float, float | None]) -> dict:
+    return {
+        "python": after[0] - before[0],
+        "database": None if before[1] is None or after[1] is None else after[1] - before[1],
+    }
 
 
 class _Statements:
@@ -83,19 +104,25 @@ def measure(rows: int, participant, prefix: str = "import") -> dict:
         content = _csv(rows, key, prefix)
         job = import_job_create(user=user, resource="addresses", file_name="bench.csv", content=content)
         preview_statements, confirm_statements = _Statements(), _Statements()
-        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_pid = cursor.fetchone()[0]
+        cpu = {}
+        started, cpu_started = time.perf_counter(), _cpu_seconds(backend_pid)
         with connection.execute_wrapper(preview_statements):
             job = import_job_preview(job=job)
         preview = time.perf_counter() - started
+        cpu["preview"] = _spent(cpu_started, _cpu_seconds(backend_pid))
         summary, status, message = dict(job.summary), job.status, job.message
         applied = None
         if status == ImportStatus.PREVIEWED and not summary.get("error"):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), _cpu_seconds(backend_pid)
             with connection.execute_wrapper(confirm_statements):
                 job = import_job_apply(job=job, user=user)
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             applied = time.perf_counter() - started
+            cpu["confirm"] = _spent(cpu_started, _cpu_seconds(backend_pid))
             status = job.status
         job.file.delete(save=False)
         transaction.set_rollback(True)
@@ -106,6 +133,7 @@ def measure(rows: int, participant, prefix: str = "import") -> dict:
         "baseline_rows": baseline_rows,
         "preview_statements": preview_statements.count,
         "confirm_statements": confirm_statements.count,
+        "cpu_seconds": cpu,
         "preview_seconds": preview,
         "confirm_seconds": applied,
         "summary": summary,
@@ -138,6 +166,9 @@ def main() -> int:
             f"{label:28}{seconds:>10.1f}{ROWS / seconds:>10.0f}{seconds / ROWS * 1000:>8.2f}"
             f"{seconds / result['baseline_seconds']:>13.2f}×{'' if statements is None else statements:>12}"
         )
+    for step, spent in result["cpu_seconds"].items():
+        database = "—" if spent["database"] is None else f"{spent['database'] / ROWS * 1000:.2f}"
+        print(f"{step}: CPU ms a row: Python {spent['python'] / ROWS * 1000:.2f}, PostgreSQL {database}")
     if result["baseline_rows"] < ROWS:
         print(f"(the baseline saved {result['baseline_rows']:,} rows; its time is scaled to {ROWS:,})")
     return 0
