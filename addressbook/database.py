@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import CharField, Model, TextField
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -80,6 +81,8 @@ def insert_statement(
             for obj in objs:
                 setattr(obj, field.attname, now)
             values = [field.get_db_prep_save(now, connection)] * len(objs)
+        elif isinstance(field, ArrayField) and isinstance(field.base_field, CharField | TextField):
+            values = [field.pre_save(obj, True) for obj in objs]  # text either way, as a literal below
         else:
             values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs]
         if db_type.endswith("]"):

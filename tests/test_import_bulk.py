@@ -170,3 +170,33 @@ def test_keywords_written_in_bulk_keep_quotes_braces_and_backslashes(malmo, fede
     assert [outcome.action for outcome in outcomes] == [ImportAction.CREATE]
     address = FunctionAddress.objects.get(identifier="sdk:tecken:0203:malmo.se")
     assert address.keywords == ['"citat"', "{klammer}", "back\\slash", "NULL"]
+
+
+def test_the_organisations_of_a_file_are_found_in_one_lookup_however_their_keys_are_typed(
+    directory, federation_admin
+):
+    # given rows for a participant, its department (typed in another case) and no such unit
+    content = (
+        b"Identifier;Name;Participant identifier;Organisation (local identifier)\n"
+        b"sdk:a:0203:malmo.se;A;0203:MALMO.SE;\n"
+        b"sdk:b:0203:malmo.se;B;0203:malmo.se;SOF-Gammal\n"
+        b"sdk:c:0203:malmo.se;C;0203:malmo.se;finns-inte\n"
+    )
+
+    # when it is previewed
+    job = preview(federation_admin, "organisationer.csv", content=content)
+
+    # then each row has its organisation, and the unknown one is an error on that column
+    assert [(number, action) for number, action, _key in rows(job)] == [
+        (2, "create"),
+        (3, "create"),
+        (4, "error"),
+    ]
+    assert job.rows.get(number=4).errors == [
+        [
+            "Organisation (lokal identifierare)",
+            "Ingen organisation har den här deltagar- och lokala identifieraren.",
+        ]
+    ]
+    unit_row = job.rows.get(number=3)
+    assert ["Organisation (lokal identifierare)", "", "sof-gammal"] in unit_row.changes

@@ -164,12 +164,13 @@ class FunctionAddressResource(DirectoryRecordResource):
                 self.addresses.update((address.identifier.lower(), address) for address in found)
         if "participant_identifier" in headers:
             locals_ = dataset["organization"] if "organization" in headers else [""] * len(dataset)
-            keys = {
-                ((participant or "").casefold(), (local or "").casefold())
-                for participant, local in zip(dataset["participant_identifier"], locals_, strict=True)
-            }
-            found_organizations = find_organizations(keys)
-            self.organizations.update({key: found_organizations.get(key) for key in keys})
+            # Keyed as prepare() asks (any case), looked up as the first row typed them.
+            typed: dict[tuple[str, str], tuple[str, str]] = {}
+            for participant, local in zip(dataset["participant_identifier"], locals_, strict=True):
+                key = ((participant or "").casefold(), (local or "").casefold())
+                typed.setdefault(key, (participant or "", local or ""))
+            found_organizations = find_organizations(set(typed.values()))
+            self.organizations.update({key: found_organizations.get(pair) for key, pair in typed.items()})
 
     def find(self, row) -> FunctionAddress | None:
         identifier = (row.get("identifier") or "").strip().lower()
