@@ -15,8 +15,14 @@ candidates, whose edit distance ``levenshtein_less_equal`` (fuzzystrmatch) then 
 found by one GIN index scan of their words for ALL typed words at once (a tsquery
 ``(w1:* | inner | corr:*) & (w2:* | …)``), so no word is checked row by row on the text.
 
-Ranking is the sum of each word's rank, then the name, then the id. It reads only the matched
-rows' word vectors (a binary search per word), not their text; a ``sort`` in the request
+The GIN scan's cost is that of gathering every record it matches, whatever the LIMIT, and the
+expansions of common words match a good part of the directory: the window of records to rank
+(``SEARCH_WINDOW``) is therefore filled by tiers, each scanned only if the ones before it found
+too few (``_window``): all words as typed, then as typed or as a word's start, then expanded.
+The window is read once; the page and its count look its records up by key.
+
+Ranking is the sum of each word's rank, then the name, then the id. It reads only the window's
+word vectors (a binary search per word), not their text; a ``sort`` in the request
 replaces it, and so does a count (which clears the ordering).
 """
 
@@ -25,9 +31,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQueryField
-from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, QuerySet, Value, When
+from django.db import connection, connections
+from django.db.models import BooleanField, Case, F, Func, IntegerField, QuerySet, UUIDField, Value, When
 from django.db.models.functions import Cast
 
 from addressbook.models.search import CANDIDATES_FUNCTION, WORD_SEPARATORS
@@ -132,8 +139,9 @@ class SearchTerm:
             *(_lexeme(p, prefix=True) for p in kept if not p.startswith(self.word)),
         ]
 
-    def tsquery(self) -> str:
-        return "(" + " | ".join(self.operands()) + ")"
+    def tsquery(self, *, expanded: bool = True) -> str:
+        """The word's operands OR'd; without the dictionary's expansions if not ``expanded``."""
+        return "(" + " | ".join(self.operands() if expanded else self.operands()[:1]) + ")"
 
 
 def search_terms(text: str) -> list[SearchTerm]:
@@ -169,6 +177,17 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+class _Among(Func):
+    """``id = ANY(ids)``: records by key, the keys as one array parameter (not one per key)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        keys, keys_params = compiler.compile(self.source_expressions[1])
+        return f"({column} = ANY({keys}))", (*column_params, *keys_params)
+
+
 def _matches(tsquery: str) -> _Matches:
     return _Matches(F("search_vector"), Cast(Value(tsquery), SearchQueryField()))
 
@@ -186,11 +205,12 @@ def _rank(term: SearchTerm) -> Case:
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Records whose words match every typed word, exactly or nearly; best first.
 
-    Apply it last: the records it ranks are the first ``SEARCH_WINDOW`` that match in
-    ``queryset`` (in the table's order, as the index scan finds them), so that a search that
-    matches half the directory costs no more than one that matches a window's worth. A search
-    that finds more says so through the count (``countAtLeast``, see ``search_window``), and is
-    narrowed by a word more.
+    Apply it last: the records it ranks are a window of at most ``SEARCH_WINDOW`` matches in
+    ``queryset``, so that a search that matches half the directory costs no more than one that
+    matches a window's worth. The window is filled best tier first (``_window``) and read
+    here, once: the page and its count then look its records up by key instead of matching
+    again. A search that finds more says so through the count (``countAtLeast``, see
+    ``search_window``), and is narrowed by a word more.
 
     Ordered by an expression, not an annotation, so that ``order_by()`` (a count, or a
     ``sort`` parameter) drops the ranking with the ordering.
@@ -198,14 +218,47 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     terms = search_terms(text)
     if not terms:  # nothing searchable (only words under three characters) finds nothing
         return queryset.none()
-    matches = queryset.filter(_matches(" & ".join(term.tsquery() for term in terms)))
-    window = matches.order_by().values("pk")[: settings.SEARCH_WINDOW]
+    window = _window(queryset, terms)
+    sql, params = window.query.get_compiler(using=window.db).as_sql()
+    with connections[window.db].cursor() as cursor:
+        # One text, not a thousand UUIDs: it goes back as the page's and the count's parameter.
+        cursor.execute(f"SELECT array_agg(pk)::text FROM ({sql}) AS window_ids (pk)", params)  # noqa: S608
+        (ids,) = cursor.fetchone()
+    if ids is None:
+        return queryset.none()
     rank = sum((_rank(term) for term in terms[1:]), start=_rank(terms[0]))
-    found = queryset.filter(pk__in=window).order_by(rank, "name", "id")
+    ids = Cast(Value(ids), ArrayField(UUIDField()))  # both directory tables have UUID keys
+    found = queryset.filter(_Among(F("pk"), ids)).order_by(rank, "name", "id")
     # For paging: a count that reaches the window means "at least" (the Query's attributes
     # survive every further filter, order and slice).
     found.query.search_window = settings.SEARCH_WINDOW
     return found
+
+
+def _window(queryset: QuerySet, terms: list[SearchTerm]) -> QuerySet:
+    """The ids of the first ``SEARCH_WINDOW`` matches, best tier first, in one statement.
+
+    Tiers: every word as typed, then every word as typed or a word's start, then with the
+    inner-word and typo expansions. Each is one GIN scan, whose cost is that of gathering all
+    its matches (a GIN index is read whole, whatever the LIMIT), and the expansions of common
+    words are the costliest ("norr" also stands for "nord:*", a tenth of the directory). A
+    later tier is only scanned when the earlier ones fill less than the window (the LIMIT
+    stops the UNION ALL before it starts), and it skips what they found. The window then
+    holds the best matches, not the first in the table's order.
+    """
+    tiers = [
+        " & ".join(f"({_lexeme(term.word)})" for term in terms),
+        " & ".join(term.tsquery(expanded=False) for term in terms),
+        " & ".join(term.tsquery() for term in terms),
+    ]
+    tiers = [tier for i, tier in enumerate(tiers) if tier not in tiers[:i]]
+    parts = []
+    for i, tier in enumerate(tiers):
+        part = queryset.filter(_matches(tier))
+        if i:
+            part = part.exclude(_matches(tiers[i - 1]))  # each tier holds the one before
+        parts.append(part.order_by().values_list("pk", flat=True)[: settings.SEARCH_WINDOW])
+    return parts[0].union(*parts[1:], all=True)[: settings.SEARCH_WINDOW]
 
 
 def search_window(queryset: QuerySet) -> int | None:

@@ -238,6 +238,21 @@ def test_an_exact_word_ranks_before_a_typo_match(api):
     assert search(api, "/api/organizations", "psykiatri norr") == ["Psykiatri Norr", "Psykaitri Norr"]
 
 
+def test_the_window_holds_the_best_matches_not_the_first_found(api, settings):
+    # given a window of two, and two units a typo away stored before the one named as typed
+    settings.SEARCH_WINDOW = 2
+    OrganizationFactory(name="Psykaitri Norr")
+    OrganizationFactory(name="Psykatri Norr")
+    OrganizationFactory(name="Psykiatri Norr")
+
+    # when searched
+    response = api.get("/api/organizations", {"filter[search]": "psykiatri norr"})
+
+    # then the exact match is in the window, and first; there may be more than it holds
+    assert names(response.document)[0] == "Psykiatri Norr"
+    assert response.document["meta"]["pagination"]["countAtLeast"] == 2
+
+
 def test_a_new_and_a_renamed_unit_are_found_by_a_misspelt_name_at_once(api, registry):
     # given a unit created, and another renamed, just now (new words for the dictionary)
     region = OrganizationFactory(name="Region Halland", participant_identifier="0203:regionhalland.se")
