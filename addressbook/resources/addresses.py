@@ -263,6 +263,12 @@ class FunctionAddressResource(DirectoryRecordResource):
             RowResult.IMPORT_TYPE_UPDATE,
         ):
             instance.import_pending.outcome = len(self.outcomes)
+        else:
+            # A row that failed after it was queued is not written (its savepoint would have
+            # undone it, row by row): only the row being recorded can be unrecorded.
+            for queued in (self.create_instances, self.update_instances):
+                if queued and queued[-1].import_pending.outcome < 0:
+                    queued.pop()
         super().record(row, row_result, **kwargs)
         # The outcome says what the preview needs; 100,000 rows need not keep their records.
         row_result.instance = None
