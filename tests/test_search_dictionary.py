@@ -17,7 +17,7 @@ def words() -> set[str]:
 
 
 def made_up_word(n: int) -> str:
-    """A distinct alphabetic word per number (the dictionary keeps no digits)."""
+    """A distinct alphabetic word per number (a word of digits is no dictionary word)."""
     letters = ""
     while True:
         n, digit = divmod(n, 26)
@@ -84,7 +84,7 @@ def dictionary_work(rows: int, owner: Organization, start: int) -> dict[str, int
         FunctionAddress.objects.bulk_create(
             FunctionAddress(
                 organization=owner,
-                identifier=f"sdk:bulk{n}:0203:bulk.se",
+                identifier=f"sdk:{n}:0203:bulk.se",  # no new word but the name's
                 name=f"Brevlåda {made_up_word(n)} {made_up_word(n + 1)}",
             )
             for n in range(batch, batch + 500)

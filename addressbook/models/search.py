@@ -10,9 +10,10 @@ narrowed by an index (see ``selectors.search``):
 - ``search_vector``, a generated column, is the document's words (runs of letters and digits)
   as a ``tsvector``, with a GIN index: all words of a query, each as a word or a prefix, are
   found in one index scan, and the same column ranks the matches without re-reading the text.
-- ``SearchWord``, the dictionary, holds every distinct alphabetic word of all documents, with
-  a trigram index: a typed word that is no word of any document (a typo, or the middle of a
-  compound word) is looked up there, and the close words found go into the query.
+- ``SearchWord``, the dictionary, holds every distinct word of all documents that begins with
+  a letter, with a trigram index: a typed word that is no word of any document (a typo, or the
+  middle of a compound word) is looked up there, and the close words found go into the query;
+  so are the words a typed word begins, when they are few.
   Statement-level triggers add a statement's new words at once (one set-based INSERT … ON
   CONFLICT DO NOTHING per statement, so bulk loads stay linear); words are never removed by a
   trigger: a word no record has any more only costs a row, as a search for it finds nothing.
@@ -43,10 +44,12 @@ def search_document_field() -> models.TextField:
 # What a word is, for documents, the dictionary and queries alike: a run of letters and digits.
 # Punctuation separates ("lss-handlaggare", "0203:malmo.se"); the documents have no accents.
 WORD_SEPARATORS = "[^[:alnum:]]+"
-# Dictionary words: the targets of typo and inner-word matches. Numbers and identifiers' digits
-# are found by their exact words or prefixes only, so they stay out; so do one- and two-letter
-# words (no typed word is compared with them) and absurdly long ones.
-DICTIONARY_WORD = "^[[:alpha:]]{3,64}$"
+# Dictionary words: the targets of typo and inner-word matches, and what a typed word's start
+# stands for (selectors.search asks for the words it begins rather than a GIN prefix scan, so
+# every word that begins with a letter is here, digits after it included: "vasa2" for "vasa").
+# Numbers and identifiers' digits are found by their exact words or prefixes only, so they stay
+# out; so do one- and two-letter words (no typed word is compared with them) and absurdly long ones.
+DICTIONARY_WORD = "^[[:alpha:]][[:alnum:]]{2,63}$"
 
 
 def search_vector_field() -> models.GeneratedField:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from addressbook.selectors.search import MAX_STARTS
 from tests.api.conftest import names
 from tests.factories import (
     CodeFactory,
@@ -236,6 +237,24 @@ def test_an_exact_word_ranks_before_a_typo_match(api):
 
     # then the exact one comes first, the near one after it
     assert search(api, "/api/organizations", "psykiatri norr") == ["Psykiatri Norr", "Psykaitri Norr"]
+
+
+def test_a_word_start_finds_words_with_digits_after_the_letters(api):
+    OrganizationFactory(name="Mottagning Vasa2")
+    OrganizationFactory(name="Mottagning 2vasa")
+
+    assert search(api, "/api/organizations", "mottagning vasa") == ["Mottagning Vasa2"]
+
+
+def test_a_word_start_that_begins_many_words_finds_them_all(api):
+    # given more words that begin with "kansli" than a start is looked up as words
+    suffixes = "abcdefghijklmnopqrstuvwxyz"[: MAX_STARTS + 2]
+    for suffix in suffixes:
+        OrganizationFactory(name=f"Kansli{suffix}")
+
+    # then the start, as typed and with a typo, finds each of them
+    assert len(search(api, "/api/organizations", "kansli", **{"page[size]": "50"})) == len(suffixes)
+    assert len(search(api, "/api/organizations", "kanlsi", **{"page[size]": "50"})) == len(suffixes)
 
 
 def test_the_window_holds_the_best_matches_not_the_first_found(api, settings):
