@@ -130,8 +130,12 @@ class AddressbookResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         # The record as it was, to tell what the row changes (and whether the user may);
         # described now, before the row's own writes (its codes, say) change what it reads.
-        self.original = None if new else copy.deepcopy(instance)
+        self.original = None if new else self.copy_original(instance)
         self.original_snapshot = None if new else self.snapshot(instance)
+
+    def copy_original(self, instance):
+        """The record before the row changes it (a deep copy: the row's writes cannot reach it)."""
+        return copy.deepcopy(instance)
 
     # -- writing ---------------------------------------------------------------------------
     def import_instance(self, instance, row, **kwargs) -> None:
