@@ -158,7 +158,7 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
             raise NotFound("No such resource.")
         response = self.document(rows[0], rows)
         # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
-        response["Last-Modified"] = http_date(rows[0]["updated_at"].timestamp())
+        response["Last-Modified"] = http_date(self.writer.updated_at(rows[0]).timestamp())
         return response
 
     def list(self, request, *args, **kwargs):

@@ -28,7 +28,7 @@ from functools import cache
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Model, OuterRef, QuerySet
+from django.db.models import Func, Model, OuterRef, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,20 @@ class Attribute:
     #: An ISO 8601 time stamp in the current time zone: formatted here, as the field would,
     #: with the zone looked up once per page (DRF looks it up for every value).
     time_stamp: bool = False
+
+    @property
+    def key(self) -> str:
+        """The row's key for this attribute: time stamps are read as text (see ``UtcText``)."""
+        return f"{self.column}_utc" if self.time_stamp else self.column
+
+
+class UtcText(Func):
+    """A time stamp as text in UTC (``YYYY-MM-DDTHH:MM:SS.ffffff``), whatever the session's
+    date style: the driver's time stamp loader (Django's, in Python) took 5 µs a value, a
+    tenth of a 1,000-record page; parsing this text takes one."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    output_field = TextField()
 
 
 @dataclass(frozen=True)
@@ -127,9 +141,10 @@ class ResourceWriter:
                 )
         self.columns: tuple[str, ...] = (
             "pk",
-            *(a.column for a in self.attributes),
+            *(a.column for a in self.attributes if not a.time_stamp),
             *(r.column for r in self.relationships if r.column),
         )
+        self.time_stamps = {a.key: UtcText(a.column) for a in self.attributes if a.time_stamp}
 
     def rows(self, queryset: QuerySet, *, few: bool = True) -> QuerySet:
         """The queryset as the rows ``render`` needs (its filters and order kept).
@@ -140,7 +155,7 @@ class ResourceWriter:
         16 ms for a page of 1,000 addresses).
         """
         if not few:
-            return queryset.values(*self.columns)
+            return queryset.values(*self.columns, **self.time_stamps)
         arrays = {
             _ids_alias(r): ArraySubquery(
                 r.related_model._default_manager.filter(**{r.many_query_name: OuterRef("pk")})
@@ -150,11 +165,25 @@ class ResourceWriter:
             for r in self.relationships
             if r.many_query_name
         }
-        return queryset.annotate(**arrays).values(*self.columns, *arrays)
+        return queryset.annotate(**arrays).values(*self.columns, *arrays, **self.time_stamps)
 
     def rows_of(self, instances: Iterable[Model]) -> list[dict]:
         """Rows from model instances already in hand."""
-        return [{"pk": i.pk, **{c: getattr(i, c) for c in self.columns[1:]}} for i in instances]
+        rows = []
+        for instance in instances:
+            row = {"pk": instance.pk, **{c: getattr(instance, c) for c in self.columns[1:]}}
+            for attribute in self.attributes:
+                if attribute.time_stamp:
+                    value = getattr(instance, attribute.column)
+                    row[attribute.key] = (
+                        value and value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat()
+                    )
+            rows.append(row)
+        return rows
+
+    def updated_at(self, row: dict) -> datetime.datetime:
+        """When the row's record last changed (every resource has ``updatedAt``)."""
+        return _from_utc_text(row[next(a.key for a in self.attributes if a.column == "updated_at")])
 
     def render(self, rows: Sequence[dict], *, request, wanted: set[str] | None = None) -> Rendered:
         """Resource objects for ``rows``; ``wanted``: the published names of fields[type]."""
@@ -177,11 +206,11 @@ class ResourceWriter:
             resource: dict = {"type": self.resource_type, "id": record_id}
             values = {}
             for attribute in attributes:
-                value = row[attribute.column]
+                value = row[attribute.key]
                 if value is None:
                     values[attribute.name] = None
                 elif attribute.time_stamp:
-                    values[attribute.name] = _iso_8601(value.astimezone(zone))
+                    values[attribute.name] = _iso_8601(_from_utc_text(value).astimezone(zone))
                 else:
                     values[attribute.name] = attribute.to_representation(value)
             if values:
@@ -257,6 +286,15 @@ def _is_time_stamp(declared) -> bool:
         and not hasattr(declared, "timezone")
         and getattr(declared, "format", api_settings.DATETIME_FORMAT).lower() == ISO_8601
     )
+
+
+def _utc_text(value: datetime.datetime) -> str:
+    """A time stamp as ``UtcText`` reads it."""
+    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat()
+
+
+def _from_utc_text(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
 
 
 def _iso_8601(value: datetime.datetime) -> str:
