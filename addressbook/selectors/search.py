@@ -56,6 +56,10 @@ MAX_EXPANSIONS = 100
 MAX_STARTS = 8
 
 RANK_WORD, RANK_PREFIX, RANK_INNER, RANK_TYPO = 0, 1, 2, 3
+# What a typed word stands for in each tier of the window (see ``_window``): itself; itself if
+# it is a word, else the words it begins ("ungdomspsyk"); itself and the words it begins; and
+# with the inner-word and typo expansions.
+TIER_TYPED, TIER_WORDS, TIER_STARTS, TIER_EXPANDED = 0, 1, 2, 3
 
 
 def typo_budget(length: int) -> int:
@@ -115,6 +119,7 @@ SELECT found.*,
                  AND length(found.match) >= %(min_inner)s THEN
            ARRAY(SELECT known.word FROM {WORD_TABLE} AS known
                  WHERE known.word ~>=~ found.match AND known.word ~<~ (found.match || chr(1114111))
+                 ORDER BY known.word USING ~<~  -- the start itself first, if it is a word
                  LIMIT %(max_starts)s + 1)
        END
 FROM (
@@ -155,13 +160,15 @@ class SearchTerm:
     corrected: dict[str, list[str] | None] = field(default_factory=dict)
     starts: list[str] | None = None
 
-    def operands(self, *, expanded: bool = True) -> list[str]:
+    def operands(self, tier: int = TIER_EXPANDED) -> list[str]:
+        """The operands of the tier (``TIER_*``): the typed word, the words it stands for."""
         # A three-letter word ("och", "bup", "lss") is matched as a word: as a prefix it would
         # make the index gather every record with any word that begins so.
-        typed = (
-            _beginning(self.word, self.starts) if len(self.word) >= MIN_INNER_WORD else [_lexeme(self.word)]
-        )
-        if not expanded:
+        is_word = bool(self.starts) and self.starts[0] == self.word
+        if len(self.word) < MIN_INNER_WORD or tier == TIER_TYPED or (tier == TIER_WORDS and is_word):
+            return [_lexeme(self.word)]
+        typed = _beginning(self.word, self.starts)
+        if tier < TIER_EXPANDED:
             return typed
         # Corrections that the typed word begins, or that begin another correction, add nothing.
         corrected = sorted(self.corrected)
@@ -178,9 +185,9 @@ class SearchTerm:
         ]
         return list(dict.fromkeys(operands))
 
-    def tsquery(self, *, expanded: bool = True) -> str:
-        """The word's operands OR'd; without the dictionary's expansions if not ``expanded``."""
-        return "(" + " | ".join(self.operands(expanded=expanded)) + ")"
+    def tsquery(self, tier: int = TIER_EXPANDED) -> str:
+        """The word's operands of the tier, OR'd."""
+        return "(" + " | ".join(self.operands(tier)) + ")"
 
 
 def search_terms(text: str) -> list[SearchTerm]:
@@ -280,20 +287,17 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
 def _window(queryset: QuerySet, terms: list[SearchTerm]) -> QuerySet:
     """The ids of the first ``SEARCH_WINDOW`` matches, best tier first, in one statement.
 
-    Tiers: every word as typed, then every word as typed or a word's start, then with the
-    inner-word and typo expansions. Each is one GIN scan, whose cost is that of gathering all
-    its matches (a GIN index is read whole, whatever the LIMIT), and the expansions of common
-    words are the costliest ("norr" also stands for "nord:*", a tenth of the directory). A
-    later tier is only scanned when the earlier ones fill less than the window (the LIMIT
-    stops the UNION ALL before it starts), and it skips what they found. The window then
-    holds the best matches, not the first in the table's order.
+    Tiers (``TIER_*``): every word as typed; each as typed where it is a word, else as the
+    words it begins; each as typed and as a start; then with the inner-word and typo
+    expansions. Each is one GIN scan, whose cost is that of gathering all its matches (a GIN
+    index is read whole, whatever the LIMIT), and prefixes and the expansions of common words
+    are the costliest ("norr" also stands for "nord:*", a tenth of the directory). A later
+    tier is only scanned when the earlier ones fill less than the window (the LIMIT stops the
+    UNION ALL before it starts), and it skips what they found. The window then holds the best
+    matches, not the first in the table's order.
     """
-    tiers = [
-        " & ".join(f"({_lexeme(term.word)})" for term in terms),
-        " & ".join(term.tsquery(expanded=False) for term in terms),
-        " & ".join(term.tsquery() for term in terms),
-    ]
-    tiers = [tier for i, tier in enumerate(tiers) if tier not in tiers[:i]]
+    tiers = [" & ".join(term.tsquery(tier) for term in terms) for tier in range(TIER_EXPANDED + 1)]
+    tiers = list(dict.fromkeys(tiers))  # a tier that adds no operand is not scanned again
     parts = []
     for i, tier in enumerate(tiers):
         part = queryset.filter(_matches(tier))
