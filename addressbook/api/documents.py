@@ -24,11 +24,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 
-from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Func, Model, OuterRef, QuerySet, TextField
+from django.db.models import Func, Model, QuerySet, TextField, UUIDField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -157,15 +158,32 @@ class ResourceWriter:
         if not few:
             return queryset.values(*self.columns, **self.time_stamps)
         arrays = {
-            _ids_alias(r): ArraySubquery(
-                r.related_model._default_manager.filter(**{r.many_query_name: OuterRef("pk")})
-                .order_by(*r.related_model._meta.ordering)
-                .values("pk")
-            )
-            for r in self.relationships
-            if r.many_query_name
+            _ids_alias(r): RawSQL(sql, [], output_field=ArrayField(UUIDField()))  # noqa: S611 - compiled by Django
+            for r, sql in self._id_arrays.items()
         }
         return queryset.annotate(**arrays).values(*self.columns, *arrays, **self.time_stamps)
+
+    @cached_property
+    def _id_arrays(self) -> dict[Relationship, str]:
+        """Each to-many relationship's ``ARRAY(SELECT …)`` of a row's related ids, as SQL.
+
+        Compiled once per process: the subquery is the same for every row and request, and
+        building and compiling it (the related model's ordering through a foreign key) took
+        a fifth of a lookup's CPU. Compiled for a stand-in id, whose one parameter then
+        becomes the outer row's key column.
+        """
+        arrays = {}
+        outer_key = f'"{self.model._meta.db_table}"."{self.model._meta.pk.column}"'
+        for relationship in self.relationships:
+            if relationship.many_query_name:
+                related = relationship.related_model
+                inner = related._default_manager.filter(**{relationship.many_query_name: _ID_SLOT})
+                inner = inner.order_by(*related._meta.ordering).values("pk")
+                sql, params = inner.query.sql_with_params()
+                if list(params) != [_ID_SLOT] or sql.count("%s") != 1:
+                    raise ImproperlyConfigured(f"{relationship.name}: the id subquery takes other parameters")
+                arrays[relationship] = f"ARRAY({sql.replace('%s', outer_key)})"
+        return arrays
 
     def rows_of(self, instances: Iterable[Model]) -> list[dict]:
         """Rows from model instances already in hand."""
