@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Subquery
-from django.db.models.functions import Coalesce
+from functools import cache
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BigIntegerField
+from django.db.models.expressions import RawSQL
 
 from addressbook.models import Change
 
@@ -16,10 +19,20 @@ def latest_change_sequence() -> int:
     )
 
 
-def latest_change_sequence_expression() -> Coalesce:
+def latest_change_sequence_expression() -> RawSQL:
     """The same number as an expression, to read in the same statement as other rows."""
+    return RawSQL(_latest_change_sequence_sql(), [], output_field=BigIntegerField())  # noqa: S611
+
+
+@cache
+def _latest_change_sequence_sql() -> str:
+    # Compiled once per process: it has no parameters, and compiling it took a tenth of a
+    # lookup's CPU.
     numbered = Change.objects.exclude(sequence=None).order_by("-sequence").values("sequence")[:1]
-    return Coalesce(Subquery(numbered), 0)
+    sql, params = numbered.query.sql_with_params()
+    if params:
+        raise ImproperlyConfigured("The latest change sequence is read without parameters.")
+    return f"COALESCE(({sql}), 0)"
 
 
 def changes_after(*, sequence: int, limit: int) -> list:
