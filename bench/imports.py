@@ -10,7 +10,7 @@ each inside a transaction that is rolled back afterwards (so a kept dataset stay
 - the preview (a dry run of the file) and the confirmed import, with the deferred
   constraint checks that COMMIT would run (``SET CONSTRAINTS ALL IMMEDIATE``) in its time.
 
-The CPU time of each step is measured too, of this process (both threads) and of its
+The CPU time of each step is measured too, of this process and of its
 PostgreSQL backend: figures that hold on a busy machine, where seconds do not.
 The ratio to the baseline is what the import costs beside the writes: reading the file, keys,
 role checks and the row-by-row outcome, with the writes in batches (below 1 the import is

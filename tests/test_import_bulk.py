@@ -121,8 +121,7 @@ def test_a_row_the_database_refuses_in_a_batch_is_named_and_nothing_is_written(
 def test_rows_written_in_bulk_carry_the_import_channel_and_user_in_the_history(
     malmo, federation_admin, psychiatry_codes, monkeypatch
 ):
-    # given a file of new addresses with a code each, in batches of 10 (so that the writer
-    # thread writes all but the last)
+    # given a file of new addresses with a code each, in batches of 10
     monkeypatch.setattr(addresses, "BATCH_SIZE", 10)
     job = preview(federation_admin, "bulk.csv", content=csv(addresses_file(30, codes="psykiatri")))
 

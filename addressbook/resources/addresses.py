@@ -3,8 +3,7 @@
 A national file holds 100,000 addresses, so this resource works in django-import-export's
 bulk mode: the file's keys are looked up in a few queries before the first row (addresses,
 organisations, codes), each row is validated in memory, and rows are written in batches
-(through the same triggers: history, change feed, search), new ones on a second thread while
-the next rows are read (``writer.BatchWriter``).
+(through the same triggers: history, change feed, search).
 Uniqueness needs no query per row: an identifier is either found by the lookup (the row
 updates it) or new, and a second row with the same key is refused; the database's
 constraints stay the last line. If PostgreSQL refuses a batch, its rows are saved again one
@@ -13,12 +12,11 @@ by one, each in its own savepoint, so the row it refuses is named (and nothing i
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -27,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from addressbook.choices import Status
-from addressbook.database import bulk_insert, insert_statement
+from addressbook.database import bulk_insert
 from addressbook.models import Code, CodeSystem, FunctionAddress, FunctionAddressCode, Organization
 from addressbook.resources.base import (
     ROW_NUMBER,
@@ -38,7 +36,6 @@ from addressbook.resources.base import (
     find_organizations,
 )
 from addressbook.resources.widgets import LIST_SEPARATOR, ListWidget, column
-from addressbook.resources.writer import BatchWriter
 from addressbook.roles import administers, check_address_change
 from addressbook.services.addresses import function_address_save, function_addresses_deactivate
 
@@ -111,7 +108,6 @@ class FunctionAddressResource(DirectoryRecordResource):
         self.codes_by_reference: dict[str, list[Code]] = {}
         self.addresses: dict[str, FunctionAddress] = {}
         self.keeps: dict[object, bool] = {}  # organisation pk → whether the user administers it
-        self.writer: BatchWriter | None = None
         self.refused_rows: list[tuple[int, dict, ValidationError]] = []
 
     def dehydrate_participant_identifier(self, address: FunctionAddress) -> str:
@@ -291,48 +287,24 @@ class FunctionAddressResource(DirectoryRecordResource):
         self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
     ):
         self.refused_rows = []
-        connection = connections[self.get_db_connection_name()]
-        with contextlib.ExitStack() as stack:
-            if using_transactions and connection.in_atomic_block:
-                self.writer = stack.enter_context(BatchWriter(connection))
-            try:
-                result = super().import_data_inner(
-                    dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
-                )
-            finally:
-                self.writer = None
+        result = super().import_data_inner(
+            dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+        )
         # A row PostgreSQL refused rolls the whole import back (rollback_on_validation_errors).
         for number, row, error in self.refused_rows:
             result.append_invalid_row(number, row, error)
         return result
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
-        self._flush(self.create_instances, last=True)
+        self._flush(self.create_instances)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None) -> None:
-        self._flush(self.update_instances, last=True)
+        self._flush(self.update_instances)
 
-    def _flush(self, addresses: list[FunctionAddress], *, last: bool = False) -> None:
-        """Writes a batch: new addresses on the writer thread, the rest (and the last) here."""
+    def _flush(self, addresses: list[FunctionAddress]) -> None:
         batch = addresses[:]
         addresses.clear()
-        if self.writer is not None:
-            for refused, _error in self.writer.finish():
-                for address in refused:
-                    address._state.adding = True
-                    self._write_one(address)
-        if not batch:
-            return
-        if self.writer is not None and not last and all(address.import_pending.new for address in batch):
-            # The statements are made here: the writer thread only waits for PostgreSQL
-            # (and so leaves Python's interpreter lock to this thread).
-            added, _removed = self._classifications(batch)
-            connection = self.writer.connection
-            statements = [insert_statement(FunctionAddress, batch, connection=connection)]
-            if added:
-                statements.append(insert_statement(FunctionAddressCode, added, connection=connection))
-            self.writer.submit(batch, statements)
-        else:
+        if batch:
             self._write(batch)
 
     def _write(self, addresses: list[FunctionAddress]) -> None:
