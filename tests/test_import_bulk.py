@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pghistory.models import Events
 
 from addressbook.choices import ImportAction, ImportStatus
+from addressbook.database import bulk_insert
 from addressbook.models import FunctionAddress, FunctionAddressCode
 from addressbook.resources import addresses
 from addressbook.resources.addresses import FunctionAddressResource
@@ -169,6 +170,36 @@ def test_keywords_written_in_bulk_keep_quotes_braces_and_backslashes(malmo, fede
     assert [outcome.action for outcome in outcomes] == [ImportAction.CREATE]
     address = FunctionAddress.objects.get(identifier="sdk:tecken:0203:malmo.se")
     assert address.keywords == ['"citat"', "{klammer}", "back\\slash", "NULL"]
+
+
+def test_the_preview_records_what_a_row_changes_exactly_as_typed(malmo, federation_admin):
+    # given a name and description with what an array's or JSON's syntax would read otherwise
+    name = 'Säker "post" {a,b} back\\slash NULL'
+    quoted = name.replace('"', '""')
+    content = (
+        "Identifier;Name;Participant identifier;Description\n"
+        f'sdk:tecken:0203:malmo.se;"{quoted}";0203:malmo.se;"två\nrader"'
+    ).encode()
+
+    # when it is previewed
+    job = preview(federation_admin, "tecken.csv", content=content)
+
+    # then the row's recorded changes hold the text as it was typed
+    row = job.rows.get()
+    assert (row.number, row.action, row.key) == (2, "create", "sdk:tecken:0203:malmo.se")
+    assert ["Namn", "", name] in row.changes
+    assert ["Beskrivning", "", "två\nrader"] in row.changes
+    assert row.errors == []
+
+
+def test_a_bulk_insert_refuses_a_value_longer_than_its_column(malmo):
+    # given an address whose name is longer than its column (past the model's own check)
+    address = FunctionAddress(identifier="sdk:lang:0203:malmo.se", name="x" * 300, organization=malmo)
+
+    # when it is inserted in bulk, then PostgreSQL refuses it rather than cutting it short
+    with pytest.raises(DataError), transaction.atomic():
+        bulk_insert(FunctionAddress, [address])
+    assert not FunctionAddress.objects.filter(identifier="sdk:lang:0203:malmo.se").exists()
 
 
 def test_the_organisations_of_a_file_are_found_in_one_lookup_however_their_keys_are_typed(
