@@ -10,7 +10,8 @@ with every trigger it installs, so the setting, not the function, is what we cha
 similar read in django-pghistory's ``_pgh_attach_context()`` is replaced by a migration
 (``0012_history_context_without_subtransactions``).
 
-``bulk_insert`` writes a batch of rows in one statement whose size does not grow with them.
+``bulk_insert`` writes a batch of rows in one statement whose size does not grow with them
+(``insert_columns`` the same, given column by column).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import CharField, Model, TextField
+from django.db.models import CharField, Field, JSONField, Model, TextField
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -73,9 +74,6 @@ def insert_statement(
 ) -> tuple[str, list]:
     """``bulk_insert``'s statement and parameters.
 
-    Each column travels as one text[] literal and is cast back to its type (array columns as
-    their own literals within it: ``unnest`` would flatten an array of arrays); the cast drops
-    a varchar's length, so that a value too long is refused by the INSERT, not cut short.
     Fields set on save (``auto_now``) are set on the instances here.
     """
     fields = [
@@ -84,10 +82,9 @@ def insert_statement(
         if not field.generated
         and not (isinstance(field, AutoFieldMixin) and getattr(objs[0], field.attname) is None)
     ]
-    columns, arguments, selected = [], [], []
+    columns = []
     now = timezone.now()
-    for number, field in enumerate(fields):
-        db_type = field.db_type(connection)
+    for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             # One time for the batch (PostgreSQL's now() is the transaction's anyway).
             for obj in objs:
@@ -100,6 +97,46 @@ def insert_statement(
             # Text is sent as it is: get_db_prep_save() would return it unchanged.
             if not (type(field) in (CharField, TextField) and all(type(value) is str for value in values)):
                 values = [field.get_db_prep_save(value, connection) for value in values]
+        columns.append(values)
+    return _unnest_insert(model, fields, columns, connection)
+
+
+def insert_columns(
+    model: type[Model], columns: dict[str, list], *, connection: BaseDatabaseWrapper | None = None
+) -> None:
+    """``bulk_insert`` of rows given column by column (attribute name → values), no instances.
+
+    For many small records written as they are (an import's row outcomes): building a model
+    instance for each costs more than writing it. Values are as ``get_db_prep_save`` would
+    make them, except that a JSON field's are the Python values; no defaults are filled in.
+    """
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    if not any(columns.values()):
+        return
+    fields = [model._meta.get_field(name) for name in columns]
+    values = [
+        [None if value is None else json.dumps(value, cls=field.encoder) for value in column]
+        if isinstance(field, JSONField)
+        else column
+        for field, column in zip(fields, columns.values(), strict=True)
+    ]
+    sql, params = _unnest_insert(model, fields, values, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _unnest_insert(
+    model: type[Model], fields: list[Field], columns: list[list], connection: BaseDatabaseWrapper
+) -> tuple[str, list]:
+    """INSERT … SELECT FROM unnest(one array per column): the statement and its parameters.
+
+    Each column travels as one text[] literal and is cast back to its type (array columns as
+    their own literals within it: ``unnest`` would flatten an array of arrays); the cast drops
+    a varchar's length, so that a value too long is refused by the INSERT, not cut short.
+    """
+    arguments, selected, params = [], [], []
+    for number, (field, values) in enumerate(zip(fields, columns, strict=True)):
+        db_type = field.db_type(connection)
         if db_type.endswith("]"):
             values = [None if value is None else _array_literal(value) for value in values]
         elif any(isinstance(value, Jsonb) for value in values):
@@ -111,14 +148,14 @@ def insert_statement(
         else:  # a value without a text form of its own (bytes, say): psycopg's adapter
             arguments.append(f"%s::{db_type}[]")
             selected.append(f"c{number}")
-        columns.append(values)
+        params.append(values)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     aliases = ", ".join(f"c{number}" for number in range(len(fields)))
     sql = (
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "  # noqa: S608 - names from the model
         f"SELECT {', '.join(selected)} FROM unnest({', '.join(arguments)}) AS rows({aliases})"
     )
-    return sql, columns
+    return sql, params
 
 
 def _array_literal(values) -> str:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from addressbook import trees
 from addressbook.choices import HistoryChannel, ImportAction, ImportResource, ImportStatus
-from addressbook.database import bulk_insert
+from addressbook.database import insert_columns
 from addressbook.history import history_context
 from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
@@ -117,19 +117,18 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         job.rows.all().delete()
         for start in range(0, len(outcomes), ROW_BATCH_SIZE):
-            bulk_insert(
+            batch = outcomes[start : start + ROW_BATCH_SIZE]
+            # Column by column, without an ImportRow each: a national file has 100,000 rows.
+            insert_columns(
                 ImportRow,
-                [
-                    ImportRow(
-                        job=job,
-                        number=outcome.number,
-                        action=outcome.action,
-                        key=outcome.key[:512],
-                        changes=outcome.changes,
-                        errors=outcome.errors,
-                    )
-                    for outcome in outcomes[start : start + ROW_BATCH_SIZE]
-                ],
+                {
+                    "job": [job.pk] * len(batch),
+                    "number": [outcome.number for outcome in batch],
+                    "action": [outcome.action for outcome in batch],
+                    "key": [outcome.key[:512] for outcome in batch],
+                    "changes": [outcome.changes for outcome in batch],
+                    "errors": [outcome.errors for outcome in batch],
+                },
             )
         job.summary = _summary(outcomes)
         job.preview_digest = _digest(outcomes)
