@@ -238,11 +238,12 @@ def _dataset(table: Table, resource_class: type[AddressbookResource]) -> tablib.
             _("Two columns have the same meaning: %(columns)s.") % {"columns": ", ".join(duplicates)}
         )
     used = [index for index, key in enumerate(keys) if key is not None]
-    dataset = tablib.Dataset(headers=[ROW_NUMBER, *(keys[index] for index in used)])
+    rows = []
     for number, values in table.rows:
         values = values + [""] * (len(keys) - len(values))
-        dataset.append([str(number), *(values[index] for index in used)])
-    return dataset
+        rows.append([str(number), *(values[index] for index in used)])
+    # Given all at once: Dataset.append() checks the width of the whole dataset for each row.
+    return tablib.Dataset(*rows, headers=[ROW_NUMBER, *(keys[index] for index in used)])
 
 
 def _summary(outcomes: list[RowOutcome]) -> dict[str, int]:
