@@ -24,6 +24,8 @@ TEXT_VALIDATORS = [validators.reject_angle_brackets, validators.reject_control_c
 # Derived columns (a timestamp that changes on every save, the search document and its words)
 # say nothing an auditor or a syncing client needs: kept out of history and out of the change feed.
 DERIVED_FIELDS = ("updated_at", "search_document", "search_vector")
+# An organisation's also: the names of its parent chain, which the documents below it read.
+ORGANIZATION_DERIVED_FIELDS = (*DERIVED_FIELDS, "search_names")
 
 
 def track_changes():
@@ -35,7 +37,7 @@ def track_changes():
             pghistory.InsertEvent(),
             pghistory.UpdateEvent(),
             pghistory.DeleteEvent(),
-            exclude=[name for name in DERIVED_FIELDS if name in names],
+            exclude=[name for name in ORGANIZATION_DERIVED_FIELDS if name in names],
             # The history is evidence: the database refuses to update or delete it.
             append_only=True,
         )(model)

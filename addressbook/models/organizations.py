@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook import constants, trees, validators
 from addressbook.choices import County, OrganizationKind, OrganizationType, ResourceType, Role
 from addressbook.models.base import (
-    DERIVED_FIELDS,
+    ORGANIZATION_DERIVED_FIELDS,
     TEXT_VALIDATORS,
     DirectoryRecord,
     TreeQuerySet,
@@ -30,6 +30,7 @@ from addressbook.models.search import (
     dictionary_triggers,
     organization_search_triggers,
     search_document_field,
+    search_names_field,
     search_vector_field,
     search_vector_index,
 )
@@ -158,6 +159,7 @@ class Organization(DirectoryRecord):
         help_text=_("Statistics Sweden (SCB) county code."),
     )
 
+    search_names = search_names_field()
     search_document = search_document_field()
     search_vector = search_vector_field()
 
@@ -264,7 +266,9 @@ class Organization(DirectoryRecord):
             *organization_search_triggers(),
             *dictionary_triggers(),
             *change_feed_triggers(
-                ResourceType.ORGANIZATIONS, active="ROW.status = 'active'", unpublished_fields=DERIVED_FIELDS
+                ResourceType.ORGANIZATIONS,
+                active="ROW.status = 'active'",
+                unpublished_fields=ORGANIZATION_DERIVED_FIELDS,
             ),
         ]
 

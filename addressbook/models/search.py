@@ -3,6 +3,8 @@
 Each organisation and function address carries ``search_document``: its own texts plus the
 names of the organisations above it (and, for an address, the names of its codes), lower
 case and without accents (``unaccent``). Triggers keep it current whatever path a write takes.
+An organisation also keeps ``search_names``, the names of its whole parent chain, so that a
+written row reads its organisation's (or parent's) one row instead of walking up the chain.
 
 Search matches whole words, not the document's text, so that every word of a query is
 narrowed by an index (see ``selectors.search``):
@@ -27,8 +29,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Value
 from django.utils.translation import gettext_lazy as _
-
-from addressbook import constants
 
 ORGANIZATION_TABLE = "addressbook_organization"
 ADDRESS_TABLE = "addressbook_functionaddress"
@@ -121,15 +121,16 @@ $$;
 def _add_new_words(rows: str) -> str:
     """SQL that adds the words of a statement's rows (a transition table) to the dictionary.
 
-    Once per statement, whatever its size: the rows' distinct words in one INSERT, each checked
+    Once per statement, whatever its size: the rows' distinct words in one INSERT (the pattern
+    is tested on each distinct word once, not on every word of every row), each checked
     against the primary key (ON CONFLICT), never by a scan of the growing dictionary. A word
     that another open transaction has just added waits for it to end (a new word only, and
     only once); sorted, so that two statements adding the same new words wait in one order.
     """
     return f"""
         INSERT INTO {WORD_TABLE} (word)
-        SELECT DISTINCT new_words.word
-        FROM (SELECT unnest(tsvector_to_array(search_vector)) AS word FROM {rows}) AS new_words
+        SELECT new_words.word
+        FROM (SELECT DISTINCT unnest(tsvector_to_array(search_vector)) AS word FROM {rows}) AS new_words
         WHERE new_words.word ~ '{DICTIONARY_WORD}'
         ORDER BY 1
         ON CONFLICT DO NOTHING;
@@ -167,42 +168,48 @@ def dictionary_triggers() -> list[pgtrigger.Trigger]:
     ]
 
 
-def _ancestor_names(start_id_sql: str) -> str:
-    """SQL for the names of an organisation and everything above it, as one text."""
-    return f"""(
-        WITH RECURSIVE up(id, parent_id, name, alternate_name, depth) AS (
-            SELECT id, parent_id, name, alternate_name, 1 FROM {ORGANIZATION_TABLE} WHERE id = {start_id_sql}
-            UNION ALL
-            SELECT o.id, o.parent_id, o.name, o.alternate_name, up.depth + 1
-            FROM {ORGANIZATION_TABLE} o JOIN up ON o.id = up.parent_id
-            WHERE up.depth < {constants.MAX_TREE_DEPTH}
-        )
-        SELECT string_agg(concat_ws(' ', name, alternate_name), ' ') FROM up
-    )"""
+def _wait_for_renames_and_read_names(organization_id_sql: str, into: str) -> str:
+    """SQL that reads an organisation's ``search_names`` once an uncommitted rename of it has ended.
 
-
-def _wait_for_renames(parent_id_sql: str) -> str:
-    """SQL that waits for an uncommitted rename of the parent before its names are read.
-
-    Without it, a row written under an organisation that another transaction is renaming
-    would keep the old name in its document: the rename's cascade cannot see the new row.
-    FOR SHARE conflicts with the rename's row lock, and the next statement reads the result.
+    Without the wait, a row written under an organisation that another transaction is renaming
+    (or whose ancestor it is renaming: the cascade updates every organisation below) would keep
+    the old names in its document, as the rename's cascade cannot see the new row. FOR SHARE
+    conflicts with the rename's row lock, and once it is granted the row read is the new one.
     """
-    return f"PERFORM 1 FROM {ORGANIZATION_TABLE} WHERE id = {parent_id_sql} FOR SHARE;"
+    return (
+        f"SELECT search_names INTO {into} FROM {ORGANIZATION_TABLE}"
+        f" WHERE id = {organization_id_sql} FOR SHARE;"
+    )
+
+
+def search_names_field() -> models.TextField:
+    """An organisation's names and those of every organisation above it, kept by its triggers.
+
+    What the documents of the organisations and addresses below it read: one row, not a walk
+    up the parent chain per written row.
+    """
+    return models.TextField(_("search names"), blank=True, default="", editable=False)
 
 
 def organization_search_triggers() -> list[pgtrigger.Trigger]:
-    """Compute an organisation's document; refresh the sub-tree's when its names change."""
+    """Compute an organisation's names and document; refresh those below when its names change.
+
+    ``search_names`` is the organisation's name and alternate name followed by its parent's
+    ``search_names``: the names of the whole chain, nearest first. When it changes (a rename
+    or a move), the cascade recomputes the organisations directly below, whose own change
+    cascades further down, and the documents of the organisation's own addresses.
+    """
     return [
         pgtrigger.Trigger(
             name="search_document",
             when=pgtrigger.Before,
             operation=pgtrigger.Insert | pgtrigger.Update,
+            declare=[("parent_names", "text")],
             func=f"""
-                {_wait_for_renames("NEW.parent_id")}
+                {_wait_for_renames_and_read_names("NEW.parent_id", "parent_names")}
+                NEW.search_names := concat_ws(' ', NEW.name, NEW.alternate_name, parent_names);
                 NEW.search_document := lower(unaccent(concat_ws(' ',
-                    NEW.name, NEW.alternate_name, NEW.participant_identifier, NEW.description,
-                    {_ancestor_names("NEW.parent_id")}
+                    NEW.name, NEW.alternate_name, NEW.participant_identifier, NEW.description, parent_names
                 )));
                 RETURN NEW;
             """,
@@ -211,25 +218,13 @@ def organization_search_triggers() -> list[pgtrigger.Trigger]:
             name="search_document_cascade",
             when=pgtrigger.After,
             operation=pgtrigger.Update,
-            condition=pgtrigger.AnyChange("name", "alternate_name", "parent"),
+            condition=pgtrigger.AnyChange("search_names"),
             func=f"""
-                -- Setting the document to NULL makes the BEFORE trigger compute it again.
-                WITH RECURSIVE below(id, depth) AS (
-                    SELECT id, 1 FROM {ORGANIZATION_TABLE} WHERE parent_id = NEW.id
-                    UNION
-                    SELECT o.id, below.depth + 1
-                    FROM {ORGANIZATION_TABLE} o JOIN below ON o.parent_id = below.id
-                    WHERE below.depth < {constants.MAX_TREE_DEPTH}
-                )
-                UPDATE {ORGANIZATION_TABLE} SET search_document = NULL WHERE id IN (SELECT id FROM below);
-                WITH RECURSIVE tree(id, depth) AS (
-                    SELECT NEW.id, 0
-                    UNION
-                    SELECT o.id, tree.depth + 1 FROM {ORGANIZATION_TABLE} o JOIN tree ON o.parent_id = tree.id
-                    WHERE tree.depth < {constants.MAX_TREE_DEPTH}
-                )
-                UPDATE {ADDRESS_TABLE} SET search_document = NULL
-                WHERE organization_id IN (SELECT id FROM tree);
+                -- Setting the document to NULL makes the BEFORE triggers compute it again; an
+                -- organisation below whose names change then runs this trigger in its turn (the
+                -- depth is bounded: prevent_parent_cycle refuses cycles before this runs).
+                UPDATE {ORGANIZATION_TABLE} SET search_document = NULL WHERE parent_id = NEW.id;
+                UPDATE {ADDRESS_TABLE} SET search_document = NULL WHERE organization_id = NEW.id;
                 RETURN NULL;
             """,
         ),
@@ -242,11 +237,12 @@ def address_search_trigger() -> pgtrigger.Trigger:
         name="search_document",
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.Update,
+        declare=[("organization_names", "text")],
         func=f"""
-            {_wait_for_renames("NEW.organization_id")}
+            {_wait_for_renames_and_read_names("NEW.organization_id", "organization_names")}
             NEW.search_document := lower(unaccent(concat_ws(' ',
                 NEW.name, NEW.identifier, NEW.description, array_to_string(NEW.keywords, ' '),
-                {_ancestor_names("NEW.organization_id")},
+                organization_names,
                 (SELECT string_agg(concat_ws(' ', c.display_name, p.display_name), ' ')
                  FROM {CLASSIFICATION_TABLE} fc
                  JOIN {CODE_TABLE} c ON c.id = fc.code_id
