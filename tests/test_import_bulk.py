@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -230,3 +232,22 @@ def test_the_organisations_of_a_file_are_found_in_one_lookup_however_their_keys_
     ]
     unit_row = job.rows.get(number=3)
     assert ["Organisation (lokal identifierare)", "", "sof-gammal"] in unit_row.changes
+
+
+def test_the_garbage_collector_pauses_for_an_import_and_resumes_after_it(malmo, monkeypatch):
+    # given a file whose rows are read while the collector's state is noted
+    states = []
+    looked_up = FunctionAddressResource.before_import
+
+    def note(resource, dataset, **kwargs):
+        states.append(gc.isenabled())
+        looked_up(resource, dataset, **kwargs)
+
+    monkeypatch.setattr(FunctionAddressResource, "before_import", note)
+
+    # when it is imported
+    import_run(resource="addresses", file_name="bulk.csv", content=csv(addresses_file(3)), dry_run=False)
+
+    # then the collector was paused during the import and runs again afterwards
+    assert states == [False]
+    assert gc.isenabled()
