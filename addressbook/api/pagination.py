@@ -18,7 +18,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from addressbook.api.errors import is_whole_number, parameter_error
 from addressbook.selectors.changes import latest_change_sequence, latest_change_sequence_expression
-from addressbook.selectors.search import search_window
+from addressbook.selectors.search import search_count, search_window
 
 SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
 SEQUENCE_COLUMN = "page_change_sequence"
@@ -86,7 +86,12 @@ class DirectoryPagination(BasePagination):
         """
         self.count_at_least = self.count_limit + 1
         # Capped, and without the order (a search's ranking costs as much as its window).
-        counted = seen if not self.has_next else queryset.order_by()[: self.count_limit + 1].count()
+        if not self.has_next:
+            counted = seen
+        elif (known := search_count(queryset)) is not None:
+            counted = known  # a search's window knows its size
+        else:
+            counted = queryset.order_by()[: self.count_limit + 1].count()
         window = search_window(queryset)
         if window is not None and counted >= window:
             # A search ranks a window of its matches: there may be more than it holds.

@@ -271,8 +271,11 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     sql, params = window.query.get_compiler(using=window.db).as_sql()
     with connections[window.db].cursor() as cursor:
         # One text, not a thousand UUIDs: it goes back as the page's and the count's parameter.
-        cursor.execute(f"SELECT array_agg(pk)::text FROM ({sql}) AS window_ids (pk)", params)  # noqa: S608
-        (ids,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT array_agg(pk)::text, count(*) FROM ({sql}) AS window_ids (pk)",  # noqa: S608
+            params,
+        )
+        ids, matches = cursor.fetchone()
     if ids is None:
         return queryset.none()
     rank = sum((_rank(term) for term in terms[1:]), start=_rank(terms[0]))
@@ -281,6 +284,8 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     # For paging: a count that reaches the window means "at least" (the Query's attributes
     # survive every further filter, order and slice).
     found.query.search_window = settings.SEARCH_WINDOW
+    # And the window's size is the count, as long as nothing filters the records further.
+    found.query.search_matches = (matches, len(found.query.where.children))
     return found
 
 
@@ -310,3 +315,10 @@ def _window(queryset: QuerySet, terms: list[SearchTerm]) -> QuerySet:
 def search_window(queryset: QuerySet) -> int | None:
     """The most records ``queryset`` can hold because it is a search's window, or None."""
     return getattr(queryset.query, "search_window", None)
+
+
+def search_count(queryset: QuerySet) -> int | None:
+    """How many records a search's ``queryset`` holds, known from its window without a COUNT;
+    None if it is no search, or if it was filtered further since."""
+    matches, conditions = getattr(queryset.query, "search_matches", (None, None))
+    return matches if conditions == len(queryset.query.where.children) else None

@@ -184,3 +184,14 @@ def test_queries_per_change_feed_page_do_not_grow_with_page_size(api, django_ass
     with django_assert_num_queries(small):
         large_page = api.get("/api/changes", {**params, "page[size]": str(LARGE)})
     assert len(large_page.document["data"]) == LARGE
+
+
+def test_a_search_is_counted_from_its_window_without_a_count_query(api, region):
+    # given a search that matches more than a page (every unit is a "Förvaltning")
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/organizations", {"filter[search]": "forvaltning", "page[size]": "5"})
+
+    # then the count is exact, and no query of its own counted it
+    assert response.document["meta"]["pagination"]["count"] == 60
+    assert len(response.document["data"]) == 5
+    assert not any(query["sql"].upper().startswith("SELECT COUNT(") for query in queries.captured_queries)
