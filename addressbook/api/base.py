@@ -156,7 +156,7 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
         rows = self.page_objects = list(self.writer.rows(queryset)[:1])
         if not rows:
             raise NotFound("No such resource.")
-        response = self.document(rows[0], rows)
+        response = self.document(rows, single=True)
         # Last-Modified lets clients revalidate with If-Modified-Since (answered with 304).
         response["Last-Modified"] = http_date(self.writer.updated_at(rows[0]).timestamp())
         return response
@@ -170,24 +170,24 @@ class DirectoryViewSet(LookupViewMixin, views.ReadOnlyModelViewSet):
         rows = self.paginate_queryset(self.writer.rows(queryset, few=few))
         # No Last-Modified: a record leaving the page would not make the page newer.
         # ConditionalGetMiddleware's ETag revalidates pages exactly.
-        return self.document(None, rows)
+        return self.document(rows, single=False)
 
-    def document(self, single: dict | None, rows: list[dict]) -> Response:
-        """The JSON:API document of ``rows`` (one resource if ``single``, else a page)."""
+    def document(self, rows: list[dict], *, single: bool) -> Response:
+        """The JSON:API document of ``rows``: one resource if ``single``, else a page."""
         fieldsets = documents.sparse_fieldsets(self.request.query_params)
         primary = self.writer.render(
             rows, request=self.request, wanted=fieldsets.get(self.writer.resource_type)
         )
         document: dict = {}
-        if single is None:
+        if not single:
             document["links"] = self.paginator.links()
-        document["data"] = primary.objects[0] if single is not None else primary.objects
+        document["data"] = primary.objects[0] if single else primary.objects
         includes = self.included()
         if includes:
             document["included"] = documents.included_objects(
                 self.request, primary, self.writer, includes, fieldsets
             )
-        if single is None:
+        if not single:
             document["meta"] = self.paginator.meta()
         return Response(Document(document))
 

@@ -33,6 +33,7 @@ from django.db.models import Func, Model, QuerySet, TextField, UUIDField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from rest_framework import ISO_8601
 from rest_framework.fields import CharField, DateField, DateTimeField, ListField
 from rest_framework.relations import ManyRelatedField
@@ -328,8 +329,7 @@ def _ids_alias(relationship: Relationship) -> str:
 
 def _resource_type(serializer_class) -> str:
     if isinstance(serializer_class, str):  # "module.Serializer", as included_serializers allow
-        module, _, name = serializer_class.rpartition(".")
-        serializer_class = getattr(__import__(module, fromlist=[name]), name)
+        serializer_class = import_string(serializer_class)
     return serializer_class.Meta.resource_name
 
 
