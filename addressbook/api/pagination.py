@@ -70,10 +70,11 @@ class DirectoryPagination(BasePagination):
         it. An empty page has no row to carry the number: it is read first, then the page
         again (a record added in between is then on it, with its own number).
         """
-        rows = list(page.annotate(**{SEQUENCE_COLUMN: latest_change_sequence_expression()}))
+        numbered = page.annotate(**{SEQUENCE_COLUMN: latest_change_sequence_expression()})
+        rows = list(numbered)
         if not rows:
             self.change_sequence = latest_change_sequence()
-            rows = list(page.annotate(**{SEQUENCE_COLUMN: latest_change_sequence_expression()}))
+            rows = list(numbered.all())  # .all(): a fresh read, not the cached empty result
         if rows:
             self.change_sequence = rows[0][SEQUENCE_COLUMN]
         return rows
