@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format messages install clean
+.PHONY: run test bench soak lint format messages install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.bulk_writes
+
+## make soak: minutes of mixed lookups, searches and syncs against the same server (SOAK_SECONDS=300);
+## fails on any error answer, a replaced worker, an error logged, or a worker's memory growing
+soak: $(STAMP)
+	$(PY) -m bench.soak
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

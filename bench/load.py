@@ -114,7 +114,8 @@ class Recorder:
 
 def _http_worker(spec: dict, offset: int, window: tuple[float, float], recorder: Recorder) -> None:
     host, port = _loopback(spec["host"]), spec["port"]
-    targets, check = spec["targets"], spec.get("check", "")
+    # A target is a path, checked by the spec's ``check``, or a [path, check] pair (mixed load).
+    targets = [(t, spec.get("check", "")) if isinstance(t, str) else tuple(t) for t in spec["targets"]]
     connection = http.client.HTTPConnection(host, port, timeout=spec.get("timeout", 60))
     start, end = window
     n = offset
@@ -122,7 +123,7 @@ def _http_worker(spec: dict, offset: int, window: tuple[float, float], recorder:
         began = time.perf_counter()
         if began >= end:
             break
-        target = targets[n % len(targets)]
+        target, check = targets[n % len(targets)]
         n += 1
         error, size = None, 0
         try:

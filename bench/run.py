@@ -172,12 +172,13 @@ def results_path(config: Config, addresses: int, stamp: str) -> Path:
     return config.results / f"{stamp}-{addresses}.json"
 
 
-def main() -> int:
-    # SIGTERM ends the run like Ctrl-C: the finally clauses stop gunicorn.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    config = Config()
-    started = datetime.datetime.now(datetime.UTC)
-    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+@contextlib.contextmanager
+def bench_environment():
+    """The bench's database URL, Redis URL (emptied before and after) and server environment.
+
+    The environment is also set in this process, so in-process scenarios run with the
+    server's settings. Yields ``(url, redis_url, redis_info, env)``.
+    """
     from config.embedded_postgres import ensure_database_url
 
     ensure_database_url()  # without DATABASE_URL: the embedded PostgreSQL, as make run
@@ -191,15 +192,16 @@ def main() -> int:
         create_database(url, database_name(url))
     media = tempfile.mkdtemp(prefix="bench-media-")
     env = server_environment(database_url=url, redis_url=redis_url, media_root=media)
-    os.environ.update(env)  # the in-process scenarios run with the server's settings
+    os.environ.update(env)
     try:
-        return _run(config, url, redis_url, redis_info, env, started, stamp)
+        yield url, redis_url, redis_info, env
     finally:
         shutil.rmtree(media, ignore_errors=True)
         empty_redis(redis_url)
 
 
-def _run(config: Config, url: str, redis_url: str, redis_info: dict, env: dict, started, stamp: str) -> int:
+def prepared_dataset(url: str, env: dict, config: Config) -> tuple[dict, list[dict[str, str]]]:
+    """The migrated, loaded and analysed bench database, described, and keys sampled from it."""
     import django
 
     django.setup()
@@ -207,19 +209,7 @@ def _run(config: Config, url: str, redis_url: str, redis_info: dict, env: dict, 
     from django.db import connection, connections
 
     from bench.dataset import describe, ensure_dataset, sample_keys
-    from bench.scenarios import (
-        SEARCH_QUERIES,
-        import_scenario,
-        load_scenarios,
-        rollup_scenario,
-        search_target,
-        walk_scenarios,
-    )
 
-    log(
-        f"make bench: database {database_name(url)}, Redis {redis_url}, {config.workers} gunicorn workers, "
-        f"concurrency {config.concurrencies}, {config.seconds:g} s per scenario"
-    )
     call_command("migrate", verbosity=0)
     dataset = ensure_dataset(url=url, env=env, log=log)
     dataset["feed_numbering"] = number_changes()
@@ -235,6 +225,34 @@ def _run(config: Config, url: str, redis_url: str, redis_info: dict, env: dict, 
         f"{dataset['database_bytes'] / MIB:,.0f} MiB; {len(keys)} keys sampled"
     )
     connections.close_all()
+    return dataset, keys
+
+
+def main() -> int:
+    # SIGTERM ends the run like Ctrl-C: the finally clauses stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    config = Config()
+    started = datetime.datetime.now(datetime.UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    with bench_environment() as (url, redis_url, redis_info, env):
+        return _run(config, url, redis_url, redis_info, env, started, stamp)
+
+
+def _run(config: Config, url: str, redis_url: str, redis_info: dict, env: dict, started, stamp: str) -> int:
+    from bench.scenarios import (
+        SEARCH_QUERIES,
+        import_scenario,
+        load_scenarios,
+        rollup_scenario,
+        search_target,
+        walk_scenarios,
+    )
+
+    log(
+        f"make bench: database {database_name(url)}, Redis {redis_url}, {config.workers} gunicorn workers, "
+        f"concurrency {config.concurrencies}, {config.seconds:g} s per scenario"
+    )
+    dataset, keys = prepared_dataset(url, env, config)
 
     results: dict = {
         "started_at": started.isoformat(),

@@ -181,6 +181,7 @@ class ProcessSampler:
     def __init__(self, processes, interval: float = 0.25):
         self.processes, self.interval = processes, interval
         self.samples: list[dict[int, int]] = []
+        self.times: list[float] = []  # time.monotonic() of each sample
         self.first_cpu: dict[int, float] = {}
         self.last_cpu: dict[int, float] = {}
         self._stop = threading.Event()
@@ -195,6 +196,7 @@ class ProcessSampler:
                 self.last_cpu[process.pid] = times.user + times.system
                 self.first_cpu.setdefault(process.pid, 0.0 if self.samples else self.last_cpu[process.pid])
         self.samples.append(rss)
+        self.times.append(time.monotonic())
         return rss
 
     def __enter__(self) -> ProcessSampler:
