@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from addressbook.choices import Role
 from addressbook.models import Organization
 from addressbook.services.organizations import organization_save
+from tests import hypothesis_profiles
 from tests.factories import (
     CodeFactory,
     CodeSystemFactory,
@@ -25,6 +26,8 @@ from tests.factories import (
     OrganizationFactory,
     persona,
 )
+
+hypothesis_profiles.load_profile()
 
 
 @pytest.fixture(autouse=True)

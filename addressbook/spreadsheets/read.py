@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from addressbook.spreadsheets.cells import is_neutralised, text_of_neutralised
+
 # How Excel marks an .xlsx (a ZIP archive) and the encodings' byte-order marks.
 _ZIP_MAGIC = b"PK\x03\x04"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _DELIMITERS = (";", ",", "\t")
-# An apostrophe in front of these is how our exports (and Excel users) say "text, not formula".
-_NEUTRALISED = ("'=", "'+", "'-", "'@")
 # A leading + or - is a formula to a spreadsheet unless a number or phone number follows.
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s().,/-]*")
 # More columns than any of our sheets has, with room for notes: beyond, it is not our file.
@@ -161,9 +161,12 @@ def _to_table(cells) -> Table:
         values = []
         for column, cell in enumerate(row, start=1):
             value = cell.strip()
-            if _is_formula(value):
+            # An apostrophe in front is how our exports (and Excel users) say "text, not formula".
+            if is_neutralised(value):
+                value = text_of_neutralised(value)
+            elif _is_formula(value):
                 raise TableError(_formula_message(number, column))
-            values.append(value[1:] if value.startswith(_NEUTRALISED) else value)
+            values.append(value)
         table.rows.append((number, values))
     if table is None:
         raise TableError(_("The file has no header row."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.http import HttpResponse
@@ -12,20 +13,20 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from addressbook.spreadsheets import CONTENT_TYPES
+from addressbook.spreadsheets.cells import neutralised
 
-# A cell starting with one of these is a formula to Excel and LibreOffice (also after a tab or CR).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# XML reads a carriage return as a line feed: written as one, so that the cell is neutralised
+# (or not) as it will be read. A line feed is also what Excel writes for a line break in a cell.
+_LINE_END = re.compile(r"\r\n?")
 
 
 def spreadsheet_safe(value: Any) -> Any:
     """The value, with text that a spreadsheet would run as a formula turned into plain text.
 
-    An apostrophe in front is how Excel users themselves write "this is text" (OWASP's advice
-    against CSV injection); numbers and dates pass unchanged.
+    An apostrophe in front (see spreadsheets/cells.py, which the importer reads back by); numbers
+    and dates pass unchanged.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralised(value) if isinstance(value, str) else value
 
 
 def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
@@ -48,10 +49,16 @@ def write_sheet(headers: list[str], rows, *, file_format: str) -> bytes:
 
 
 def xlsx_row(row) -> list:
-    """A row for an .xlsx: formula-safe, without the control characters the format cannot hold."""
+    """A row for an .xlsx: without the control characters the format cannot hold, then formula-safe.
+
+    In that order: a character dropped after neutralising could uncover a formula
+    ("\\x01=HYPERLINK(…)" would be written as the formula =HYPERLINK(…)).
+    """
     return [
-        ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-        for value in map(spreadsheet_safe, row)
+        spreadsheet_safe(_LINE_END.sub("\n", ILLEGAL_CHARACTERS_RE.sub("", value)))
+        if isinstance(value, str)
+        else value
+        for value in row
     ]
 
 

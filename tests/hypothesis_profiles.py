@@ -1,0 +1,33 @@
+"""Hypothesis profiles for the property tests (tests/test_properties_*.py).
+
+``ci`` is the default: the same examples on every run (``derandomize``), so a failure in CI
+fails again on a laptop, a bounded number of them, so that all property tests together take
+seconds, and no example database (``database=None``): nothing is written into the working
+tree. ``explore`` searches much longer with fresh random examples, for a change to a
+validator: ``HYPOTHESIS_PROFILE=explore pytest tests/test_properties_*.py``. A failure it
+finds belongs in the test as an ``@example``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=150,
+    database=None,
+    # A shared CI machine pauses a process now and then: time is not what these tests measure.
+    deadline=None,
+    print_blob=True,
+    # Database-backed properties share one test transaction (pytest-django's) by design.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("explore", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
+
+
+def load_profile() -> None:
+    """Load the profile named by HYPOTHESIS_PROFILE (``ci`` when unset)."""
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
