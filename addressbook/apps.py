@@ -12,12 +12,18 @@ class AddressbookConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from addressbook.database import configure_session
+        from addressbook.database_roles import check_roles_split, grant_after_migrate
 
         # Every session the project opens (web, worker, beat, commands, tests).
         connection_created.connect(configure_session, dispatch_uid="addressbook.configure_session")
+        # Once per migrate (sent for this app), as the owner: the application role's grants.
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="addressbook.grant_after_migrate")
+        checks.register(check_roles_split, checks.Tags.security, deploy=True)
 
 
 class AddressbookAdminConfig(admin_apps.AdminConfig):

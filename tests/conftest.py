@@ -9,11 +9,12 @@ import psutil
 import psycopg
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from addressbook import database_roles
 from addressbook.choices import Role
 from addressbook.models import Organization
 from addressbook.services.organizations import organization_save
@@ -28,6 +29,34 @@ from tests.factories import (
 )
 
 hypothesis_profiles.load_profile()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django creates the test database, migrates and drops it as the owner of the tables.
+
+    Returns how the application connects (DATABASE_URL), for the tests themselves.
+    """
+    app = database_roles.credentials(connections["default"])
+    if database_roles.roles_split():
+        database_roles.reconnect(connections["default"], database_roles.owner_credentials())
+    return app
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    """The tests then run as the application's role, with its grants (addressbook.database_roles).
+
+    config.pytest_embedded_postgres made sure it is a role of its own: a grant the application
+    lacks fails the test that needs it, as it would fail in production.
+    """
+    connection = connections["default"]
+    owner = database_roles.credentials(connection)
+    with django_db_blocker.unblock():
+        database_roles.reconnect(connection, django_db_modify_db_settings)
+    yield
+    with django_db_blocker.unblock():
+        database_roles.reconnect(connection, owner)
 
 
 @pytest.fixture(autouse=True)

@@ -39,9 +39,8 @@ def test_make_run_serves_the_address_book_and_stops_cleanly(tmp_path):
     # given a fresh data folder and no DATABASE_URL or REDIS_URL, as on a new laptop
     port = free_port()
     data_dir = tmp_path / "data"
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
-    }
+    drop = {"DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         DATA_DIR=str(data_dir), RUN_ADDRESS=f"127.0.0.1:{port}", DJANGO_SETTINGS_MODULE="config.settings.base"
     )

@@ -42,3 +42,22 @@ def test_deploy_check_passes_under_production_settings(database_url):
         ALLOWED_HOSTS="adressbok.example.se",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_warns_while_one_role_owns_the_tables_and_runs_the_application(database_url):
+    # given a deployment that has not split its database roles: DATABASE_URL only
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DATABASE_URL=database_url,
+        DATABASE_OWNER_URL="",
+        SECRET_KEY="p" + "-x9Qz" * 12,
+        ALLOWED_HOSTS="adressbok.example.se",
+    )
+
+    # then it still starts, but the deploy check says that the roles should be split
+    assert result.returncode != 0
+    assert "addressbook.W001" in result.stderr
+    assert "DATABASE_OWNER_URL is not set" in result.stderr

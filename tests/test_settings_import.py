@@ -36,12 +36,9 @@ print(expire_records_task.delay().id)
 
 
 def run_python(code: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    """``code`` in a fresh interpreter, with no DATABASE_URL or REDIS_URL unless given."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "XDG_RUNTIME_DIR"}
-    }
+    """``code`` in a fresh interpreter, with no DATABASE_URL (nor owner's) or REDIS_URL unless given."""
+    drop = {"DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "XDG_RUNTIME_DIR"}
+    clean = {k: v for k, v in os.environ.items() if k not in drop}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
@@ -112,3 +109,13 @@ def test_ensure_database_url_keeps_a_configured_server(monkeypatch, tmp_path):
     # when a runner makes sure of a database, then it is that one, and nothing was started
     assert embedded_postgres.ensure_database_url(tmp_path) == "postgres://someone@db.example:5432/addressbook"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_owner_and_the_application_must_be_roles_of_their_own(tmp_path):
+    # given both URLs with the same user
+    url = "postgres://addressbook@127.0.0.1:1/addressbook"
+
+    # when the settings are read, then they refuse, naming both variables
+    result = run_python(READ_SETTINGS, tmp_path, DATABASE_URL=url, DATABASE_OWNER_URL=url)
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL and DATABASE_URL both connect as 'addressbook'" in result.stderr, result.stderr

@@ -30,6 +30,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from addressbook.choices import HistoryChannel, OrganizationType, Status
+from addressbook.database_roles import owner_connection
 from addressbook.history import history_context
 from addressbook.models import Code, CodeSystem, FunctionAddress, Organization
 from addressbook.models.changes import CHANGE_TABLE
@@ -195,7 +196,8 @@ def _vacuum() -> None:
     if connection.in_atomic_block:
         _analyze()
         return
-    with connection.cursor() as cursor:
+    # Only the owner of a table may vacuum it; the application's role is warned and skipped.
+    with owner_connection() as owner, owner.cursor() as cursor:
         for table in (ORGANIZATION_TABLE, ADDRESS_TABLE, CLASSIFICATION_TABLE, CHANGE_TABLE):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
@@ -206,9 +208,10 @@ def _analyze() -> None:
     The triggers look up parents, ancestors and classifications by key. Planned while a table
     was empty, those lookups become sequential scans, and every row inserted makes the next
     one slower; autovacuum would analyze only after a minute. ANALYZE invalidates the cached
-    plans, so the triggers plan again with index scans.
+    plans, so the triggers plan again with index scans. As the owner, in a session of its own
+    (the application's role may not analyze): it sees what this session has committed.
     """
-    with connection.cursor() as cursor:
+    with owner_connection() as owner, owner.cursor() as cursor:
         for table in (ORGANIZATION_TABLE, ADDRESS_TABLE, CLASSIFICATION_TABLE):
             cursor.execute(f"ANALYZE {table}")
 

@@ -123,6 +123,17 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Least privilege (addressbook.database_roles): with DATABASE_OWNER_URL, DATABASE_URL's role is
+# the application's, which may not alter history, and `migrate` connects as the owner of the
+# tables (its user, password, server and options; the database is DATABASE_URL's). Without it,
+# one role does both, as before (check --deploy warns).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+DATABASE_OWNER = env.db_url("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+if DATABASE_OWNER is not None and DATABASE_OWNER["USER"] == DATABASE_APP_ROLE:
+    raise ImproperlyConfigured(
+        f"DATABASE_OWNER_URL and DATABASE_URL both connect as {DATABASE_APP_ROLE!r}: the owner of the "
+        "tables and the application need roles of their own (or leave DATABASE_OWNER_URL unset)."
+    )
 
 # ------------------------------------------------------------------------------
 # Authentication
