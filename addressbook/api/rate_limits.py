@@ -9,22 +9,21 @@ previous one weighted by how much of it still lies inside (the "sliding window c
 A request is one pipelined INCR + EXPIRE + GET; a refused one is taken back (DECR), so,
 as with DRF's throttles, only answered requests use up the rate.
 
-If Redis cannot be reached, the limit is not enforced (and a warning logged): a rate limit
-protects the service, and refusing or failing every lookup while Redis is away would be
-the outage it exists to prevent.
+If Redis cannot be reached, the limit is not enforced: it *fails open*. A rate limit protects
+the service, and refusing or failing every lookup while Redis is away would be the outage it
+exists to prevent; counting in each process's memory instead would multiply every limit by
+the number of web processes, so it would not hold the limit it promises either. ``cache_client`` logs
+the outage once and, for a few seconds after a failure, does not ask Redis at all.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 
 from django.core.cache import cache
 from rest_framework import throttling
 
-from addressbook.cache_client import redis_client
-
-logger = logging.getLogger(__name__)
+from addressbook.cache_client import RedisUnavailable, redis_client, through_redis
 
 KEY_PREFIX = "rate:"
 
@@ -43,8 +42,7 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
         current, previous = f"{KEY_PREFIX}{key}:{window}", f"{KEY_PREFIX}{key}:{window - 1}"
         try:
             self.current_count, self.previous_count = self._count(current, previous)
-        except Exception:  # Redis unreachable: serve rather than fail (see the module docstring)
-            logger.warning("Rate limits unreachable; not enforced for this request", exc_info=True)
+        except RedisUnavailable:  # serve rather than fail (see the module docstring)
             return True
         self.elapsed = self.now - window * self.duration
         if self._estimate(self.current_count) <= self.num_requests:
@@ -67,18 +65,18 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
         pipeline.incr(current)
         pipeline.expire(current, 2 * self.duration)
         pipeline.get(previous)
-        counted, _expiry, before = pipeline.execute()
+        counted, _expiry, before = through_redis(client, pipeline.execute)
         return int(counted), int(before or 0)
 
     def _take_back(self, current: str) -> None:
+        client = redis_client()
         try:
-            client = redis_client()
             if client is None:
                 cache.decr(current)
             else:
-                client.decr(current)
-        except Exception:  # the refusal stands; the caller is merely counted once too often
-            logger.warning("Rate limit counter not corrected", exc_info=True)
+                through_redis(client, lambda: client.decr(current))
+        except RedisUnavailable:  # the refusal stands; the caller is merely counted once too often
+            pass
 
     def wait(self) -> float:
         """Seconds until a request would be answered again (the Retry-After header).

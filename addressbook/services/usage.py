@@ -9,7 +9,8 @@ Every minute a Celery task *rolls them up* into ``UsageCount`` rows, exactly onc
 
 A worker that dies after 1 leaves the batch key for the next run; one that dies after 2
 leaves a batch whose id is recorded, so the next run deletes it without adding it again.
-Without Redis (``make run``), counts are added to the database at once.
+Without Redis (``make run``), or while Redis is unreachable, counts are added to the database
+at once (``cache_client`` logs the outage once and keeps requests from waiting on it).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from addressbook.cache_client import redis_client
+from addressbook.cache_client import RedisUnavailable, redis_client, through_redis
 from addressbook.models import UsageCount, UsageRollup
 
 logger = logging.getLogger(__name__)
@@ -66,19 +67,28 @@ def usage_record(events: list[UsageEvent], *, response=None, day: datetime.date 
     fields = Counter(_field(day or timezone.localdate(), event) for event in events)
     client = redis_client()
     if client is not None:
+        pipeline = client.pipeline(transaction=False)
+        for name, amount in fields.items():
+            pipeline.hincrby(PENDING_KEY, name, amount)
         try:
-            pipeline = client.pipeline(transaction=False)
-            for name, amount in fields.items():
-                pipeline.hincrby(PENDING_KEY, name, amount)
-            pipeline.execute()
+            through_redis(client, pipeline.execute)
             return
-        except Exception:  # Redis unreachable: count in the database rather than lose it
-            logger.warning("Usage counters unreachable; counting in the database", exc_info=True)
+        except RedisUnavailable:  # count in the database rather than lose it
+            pass
     if response is None:
         _add_counts(fields)
     else:
         # Django closes a response after sending it, outside ATOMIC_REQUESTS' transaction.
-        response._resource_closers.append(lambda: _add_counts(fields))
+        response._resource_closers.append(lambda: _add_counts_after_response(fields))
+
+
+def _add_counts_after_response(fields: dict[str, int]) -> None:
+    try:
+        _add_counts(fields)
+    except DatabaseError as error:
+        # The database failed too (the answer was a 503): the response is sent, and an
+        # exception from closing it would only reach the web server's log as a crash.
+        logger.warning("Usage of a request not counted, the database is unavailable: %s", error)
 
 
 def usage_rollup() -> int:

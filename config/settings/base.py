@@ -250,8 +250,20 @@ ADDRESS_CONFIRMATION_MONTHS = env.int("ADDRESS_CONFIRMATION_MONTHS", default=12)
 # ------------------------------------------------------------------------------
 # Cache: Redis in production (rate limits shared by every web process), memory otherwise
 # ------------------------------------------------------------------------------
+# Lookups work without Redis (addressbook/cache_client.py): an unreachable Redis is a cache
+# miss, rate limits fail open and usage is counted in the database. The timeouts bound what a
+# request waits for a Redis that is hung or unreachable (its answers take a millisecond);
+# after a failure a process leaves Redis alone for a few seconds, so only one request waits.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+    "default": {
+        "BACKEND": "addressbook.cache_client.DegradingRedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
+    }
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
