@@ -6,6 +6,7 @@ import datetime
 import secrets
 
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from addressbook.models import ApiClient, Organization
@@ -56,8 +57,11 @@ def api_client_rotate_token(*, client: ApiClient) -> str:
 
 
 def api_clients_revoke(*, clients) -> int:
-    """Revoke clients' tokens now. Returns how many were revoked."""
-    return clients.filter(revoked_at=None).update(revoked_at=timezone.now())
+    """Revoke clients' tokens now. Returns how many were revoked.
+
+    A new updated_at too: it is the clients' version, so an admin form opened before is stale.
+    """
+    return clients.filter(revoked_at=None).update(revoked_at=timezone.now(), updated_at=Now())
 
 
 def api_client_authenticate(token: str) -> ApiClient | None:
