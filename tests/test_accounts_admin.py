@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from addressbook.admin.versions import version_token
 from addressbook.choices import HistoryChannel, Role
 from addressbook.history import history_context
 from addressbook.models import AuditEvent, StaffRole
@@ -168,7 +169,14 @@ def test_renaming_an_account_does_not_rewrite_who_made_past_changes(
     def rename(user, username):
         client.post(
             reverse("admin:auth_user_change", args=[user.pk]),
-            {"username": username, "first_name": "", "last_name": "", "email": "", "is_active": "on"},
+            {
+                "username": username,
+                "first_name": "",
+                "last_name": "",
+                "email": "",
+                "is_active": "on",
+                "record_version": version_token(user),
+            },
         )
 
     rename(malmo_admin, "someone-else")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from addressbook.admin.versions import version_token
 from addressbook.choices import Status
 from addressbook.models import (
     AuditEvent,
@@ -42,7 +43,10 @@ def one_of_each(malmo_address, psychiatry_codes, admin_user):
 
 
 def malmo_form(**changes: str) -> dict[str, str]:
-    """Malmö's organisation change form as the admin posts it, with ``changes`` applied."""
+    """Malmö's organisation change form as the admin posts it, with ``changes`` applied.
+
+    A change needs ``record_version`` too: version_token(malmo), the version the page carried.
+    """
     return {
         "type": "o",
         "participant_identifier": "0203:malmo.se",
@@ -252,7 +256,7 @@ def test_organisation_form_shows_and_accepts_the_hyphenated_number(admin_client,
     assert page.context["adminform"].form.initial["organization_number"] == "212000-1124"
 
     # when it is saved as shown
-    form = malmo_form()
+    form = malmo_form(record_version=version_token(malmo))
     response = admin_client.post(url, form)
 
     # then it is stored as ten digits
@@ -265,7 +269,7 @@ def test_a_new_participant_identifier_reaches_the_whole_sub_tree(admin_client, m
     # given Malmö with a department and a unit below it
     department = SubOrganizationFactory(parent=malmo)
     unit = SubOrganizationFactory(parent=department)
-    form = malmo_form(participant_identifier="0203:Malmo.com")
+    form = malmo_form(participant_identifier="0203:Malmo.com", record_version=version_token(malmo))
 
     # when a superuser changes Malmö's identifier
     response = admin_client.post(reverse("admin:addressbook_organization_change", args=[malmo.pk]), form)
@@ -307,7 +311,8 @@ def test_setting_an_organisation_inactive_in_its_form_deactivates_its_tree(
     department = SubOrganizationFactory(parent=malmo)
 
     response = admin_client.post(
-        reverse("admin:addressbook_organization_change", args=[malmo.pk]), malmo_form(status="inactive")
+        reverse("admin:addressbook_organization_change", args=[malmo.pk]),
+        malmo_form(status="inactive", record_version=version_token(malmo)),
     )
 
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from pghistory.models import Events
 
+from addressbook.admin.versions import version_token
 from addressbook.choices import HistoryChannel, Status
 from addressbook.history import history_context
 from addressbook.models import FunctionAddress
@@ -39,6 +40,7 @@ def test_an_edit_in_the_admin_is_recorded_with_user_channel_and_values(
         "status": "active",
         "classifications-TOTAL_FORMS": "0",
         "classifications-INITIAL_FORMS": "0",
+        "record_version": version_token(malmo_address),
     }
 
     # when an administrator renames it in the admin

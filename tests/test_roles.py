@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from addressbook.admin.versions import version_token
 from addressbook.choices import OrganizationType, Role, Status
 from addressbook.models import FunctionAddress, Organization
 from tests.factories import FunctionAddressCodeFactory, SubOrganizationFactory, UserFactory, persona
@@ -54,6 +55,7 @@ def address_form(address: FunctionAddress, **changes) -> dict[str, str]:
         "status": address.status,
         "classifications-TOTAL_FORMS": "0",
         "classifications-INITIAL_FORMS": "0",
+        "record_version": version_token(address),
         **changes,
     }
 
@@ -75,6 +77,7 @@ def organization_form(organization: Organization, **changes) -> dict[str, str]:
         # A participant's page also has its SDK connection (for federation administrators).
         "connection-TOTAL_FORMS": "0",
         "connection-INITIAL_FORMS": "0",
+        "record_version": version_token(organization),
         **changes,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import user_has_device
 
+from addressbook.admin.versions import VersionedAdmin, VersionedForm, VersionedInline, with_version_fieldset
 from addressbook.choices import Role
 from addressbook.models import AdministeredOrganization, StaffRole
 from addressbook.services.roles import staff_role_delete, staff_role_save
@@ -24,9 +26,15 @@ admin.site.unregister(Group)
 admin.site.unregister(User)
 
 
+class AccountChangeForm(VersionedForm, UserChangeForm):
+    """Django's account form, versioned like every other form of the admin."""
+
+
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(VersionedAdmin, UserAdmin):
     """People who log in to the admin. Deactivated rather than deleted, so history keeps its names."""
+
+    form = AccountChangeForm
 
     list_display = (
         "username",
@@ -45,16 +53,18 @@ class AccountAdmin(UserAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
         if obj is None:
-            return self.add_fieldsets
+            return super().get_fieldsets(request, obj)
         access = ["is_active", "role_link", "two_factor"]
         if request.user.is_superuser:
             access.insert(1, "is_superuser")
-        return (
+        fieldsets = (
             (None, {"fields": ("username", "password")}),
             (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
             (_("Access"), {"fields": access}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         )
+        # Built here rather than by super(), so the version field is added here too.
+        return with_version_fieldset(fieldsets, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = super().get_queryset(request)
@@ -126,10 +136,10 @@ class AdministeredOrganizationFormSet(forms.BaseInlineFormSet):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(VersionedAdmin):
     """Who may do what: federation administrators give and take roles here."""
 
-    class AdministeredOrganizationInline(admin.TabularInline):
+    class AdministeredOrganizationInline(VersionedInline, admin.TabularInline):
         model = AdministeredOrganization
         formset = AdministeredOrganizationFormSet
         autocomplete_fields = ("organization",)

@@ -20,6 +20,7 @@ from addressbook.admin.base import (
     RecordForm,
     status_action,
 )
+from addressbook.admin.versions import VersionedInline
 from addressbook.models import Code, FunctionAddress, FunctionAddressCode
 from addressbook.roles import check_address_change
 from addressbook.selectors.addresses import function_addresses_unconfirmed
@@ -86,7 +87,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 @admin.register(FunctionAddress)
 class FunctionAddressAdmin(AuditHistoryMixin, AdministeredAdmin, DirectoryAdmin):
-    class ClassificationInline(admin.TabularInline):
+    class ClassificationInline(VersionedInline, admin.TabularInline):
         model = FunctionAddressCode
         autocomplete_fields = ("code",)
         extra = 1

@@ -1,11 +1,13 @@
-"""What every directory page of the admin shares: no deletes, the user's rows, history, forms, actions."""
+"""What every directory page of the admin shares: no deletes, the user's rows, history, forms, actions.
+
+Every form, inline row and bulk action here is versioned (addressbook.admin.versions).
+"""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
@@ -14,6 +16,7 @@ from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from addressbook.admin.versions import VersionedAdmin, VersionedForm
 from addressbook.models import Organization
 from addressbook.roles import locked_fields, may_change_status, status_change_refused
 from addressbook.selectors.history import object_history
@@ -27,8 +30,8 @@ RECORD_FIELDSET = (
 )
 
 
-class DirectoryAdmin(admin.ModelAdmin):
-    """What every address-book admin shares: records are deactivated, never deleted."""
+class DirectoryAdmin(VersionedAdmin):
+    """What every address-book admin shares: records are deactivated, never deleted, and versioned."""
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # "Inactive" must stay distinguishable from "never existed" for message services.
@@ -89,7 +92,7 @@ class AuditHistoryMixin:
         return super().history_view(request, object_id, extra_context)
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(VersionedForm):
     """A directory record's admin form: the role's change rules, and every rule's message shown.
 
     A model rule may name a field this user sees read-only (a routing identifier, say);

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from addressbook.admin.base import AuditHistoryMixin, DirectoryAdmin
+from addressbook.admin.versions import VersionedInline
 from addressbook.models import Code, CodeSystem
 
 
 @admin.register(CodeSystem)
 class CodeSystemAdmin(AuditHistoryMixin, DirectoryAdmin):
-    class CodeInline(admin.TabularInline):
+    class CodeInline(VersionedInline, admin.TabularInline):
         model = Code
         fields = ("code", "display_name", "parent", "active")
         # The parent is chosen on the code's own page: an autocomplete per row costs a query each.

@@ -21,6 +21,7 @@ from addressbook.admin.base import (
     RecordForm,
     status_action,
 )
+from addressbook.admin.versions import VersionedInline
 from addressbook.choices import OrganizationType
 from addressbook.models import Connection, FunctionAddress, Organization
 from addressbook.roles import check_organization_change, registrable_types
@@ -53,7 +54,7 @@ class OrganizationForm(RecordForm):
 
 @admin.register(Organization)
 class OrganizationAdmin(AuditHistoryMixin, AdministeredAdmin, DirectoryAdmin):
-    class FunctionAddressInline(admin.TabularInline):
+    class FunctionAddressInline(VersionedInline, admin.TabularInline):
         model = FunctionAddress
         fields = ("identifier", "name", "status", "valid_to")
         readonly_fields = ("identifier",)
@@ -66,7 +67,7 @@ class OrganizationAdmin(AuditHistoryMixin, AdministeredAdmin, DirectoryAdmin):
             # New addresses need codes and keywords too: they are added on their own page.
             return False
 
-    class ConnectionInline(admin.StackedInline):
+    class ConnectionInline(VersionedInline, admin.StackedInline):
         """A participant's way into SDK (for the statistics), kept by federation administrators."""
 
         model = Connection
