@@ -36,7 +36,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
-from bench.database import create_database, database_exists, database_name, require_loopback, with_database
+from bench.database import (
+    connect_as_owner,
+    create_database,
+    database_exists,
+    database_name,
+    require_loopback,
+    with_database,
+)
 from bench.report import LOAD_HEADER, load_row, log, print_summary, ratios
 from bench.server import MIB, DatabaseBackends, GunicornServer, ProcessSampler, server_environment
 
@@ -182,6 +189,7 @@ def bench_environment():
     from config.embedded_postgres import ensure_database_url
 
     ensure_database_url()  # without DATABASE_URL: the embedded PostgreSQL, as make run
+    connect_as_owner()
     base_url = os.environ["DATABASE_URL"]
     url = os.environ.get("BENCH_DATABASE_URL") or with_database(base_url, f"{database_name(base_url)}_bench")
     require_loopback(url, "The benchmark's database")

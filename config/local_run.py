@@ -1,6 +1,7 @@
 """``make run``: the whole address book on one machine, with one command.
 
-Starts an embedded PostgreSQL when DATABASE_URL is unset, migrates, loads the demo data,
+Starts an embedded PostgreSQL when DATABASE_URL is unset (with its two roles: the owner migrates,
+the application role runs everything else), migrates, loads the demo data,
 creates the demo administrator, then runs the web server, a Celery worker and Celery beat
 (over a broker that needs no server when REDIS_URL is unset). Ctrl-C stops everything.
 """
@@ -73,7 +74,11 @@ def main() -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"Embedded PostgreSQL running, data in {data_dir / 'postgres'}", flush=True)
+        print(
+            f"Embedded PostgreSQL running, data in {data_dir / 'postgres'}; migrations run as its "
+            f"owner, everything else as the role {embedded_postgres.EMBEDDED_APP_ROLE}",
+            flush=True,
+        )
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
     # The demo account logs in with its password alone; anyone may still set up a second factor.
