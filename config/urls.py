@@ -15,4 +15,6 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
+# Under /api/ every error is a JSON:API error document; elsewhere Django's own pages.
 handler404 = "addressbook.api.errors.not_found"
+handler500 = "addressbook.api.errors.server_error"

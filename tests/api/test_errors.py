@@ -1,4 +1,5 @@
-"""Errors as JSON:API error documents: a 400 that names the parameter at fault, a 404 for ids.
+"""Errors as JSON:API error documents: a 400 that names the parameter at fault, a 404 for ids,
+a 500 for a bug and a 503 (with Retry-After) while the database cannot answer.
 
 Nothing a client sends is silently ignored: a misspelt filter that matched everything would
 send a message service the wrong recipients.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import OperationalError
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +209,69 @@ def test_every_error_has_a_title(api, path, params):
 
     assert response.status_code >= 400
     assert all(error.get("title") for error in response.document["errors"]), response.document
+
+
+# --- 500 and 503: what the server could not do -----------------------------------------------
+
+CHANGES_URL = "/api/changes"
+
+
+def fail_with(monkeypatch, error: Exception) -> None:
+    """The change feed's selector raises ``error``, as a bug or a database gone away would."""
+
+    def raise_error(**kwargs):
+        raise error
+
+    monkeypatch.setattr("addressbook.api.changes.changes_after", raise_error)
+
+
+@pytest.fixture
+def api_survives_errors(api):
+    # The test client re-raises a view's uncaught exception; a client sees the answer instead.
+    api.raise_request_exception = False
+    return api
+
+
+def test_an_unexpected_exception_is_a_jsonapi_500_that_reveals_nothing(api_survives_errors, monkeypatch):
+    # given a bug in a view
+    fail_with(monkeypatch, RuntimeError("secret: SELECT password FROM accounts"))
+
+    # when a client asks
+    response = api_survives_errors.get(CHANGES_URL)
+
+    # then it gets a JSON:API error document, not Django's HTML page, and nothing of the bug
+    error = assert_error(response, 500)
+    assert error["title"] == "Internal Server Error"
+    assert b"secret" not in response.content
+
+
+def test_a_database_that_cannot_answer_is_a_503_with_retry_after(api_survives_errors, monkeypatch):
+    # given a database that refuses connections
+    fail_with(monkeypatch, OperationalError("connection refused"))
+
+    response = api_survives_errors.get(CHANGES_URL)
+
+    error = assert_error(response, 503)
+    assert error["code"] == "database_unavailable"
+    assert response["Retry-After"] == "5"
+    assert b"refused" not in response.content
+
+
+def test_a_database_failure_outside_a_view_is_a_503_too(api_survives_errors, monkeypatch):
+    # given a database gone away while an unknown path is answered (it counts the request)
+    def count_fails(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("addressbook.api.errors.usage_record", count_fails)
+
+    response = api_survives_errors.get("/api/organisations")
+
+    assert_error(response, 503)
+    assert response["Retry-After"] == "5"
+
+
+def test_outside_the_api_django_keeps_its_own_error_pages(client):
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
