@@ -205,13 +205,18 @@ def test_a_stale_inline_row_is_refused(anna, bertil, malmo, malmo_address):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_racing_a_save_waits_until_the_save_has_committed(malmo_address):
-    # given Bertil's save under way: the change view has read the address it compares and saves
+    # given Bertil's change form of an address, checked as his save begins
     request = RequestFactory().post(change_url(malmo_address))
     request.user = persona(Role.FEDERATION_ADMINISTRATOR, "bertil")
+    form_class = admin.site._registry[FunctionAddress].get_form(request, malmo_address, change=True)
+    shown = {
+        field.html_name: "" if field.value() is None else str(field.value())
+        for field in form_class(instance=malmo_address)
+    }
     racer = second_connection()
     try:
         with transaction.atomic():
-            admin.site._registry[FunctionAddress].get_object(request, str(malmo_address.pk))
+            assert form_class({**shown, "description": "Öppet vardagar"}, instance=malmo_address).is_valid()
 
             # when another writer renames the address before that save has committed
             racer.execute("SET lock_timeout = '200ms'")

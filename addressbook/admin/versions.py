@@ -11,9 +11,11 @@ does not show). It goes out with the page in a hidden field, and comes back with
 - a bulk action on list rows that changed since the list was shown asks again, listing
   what changed, before it acts on them as they are now.
 
-The check and the write cannot race: on a POST the record (and its inline rows, and the
-selected list rows) are read with SELECT … FOR UPDATE inside the request's transaction, so
-a concurrent writer waits until this request has written and committed.
+The check and the write cannot race: the record a form saves (an inline row only if the form
+changes it, as unchanged rows are not saved) and the selected list rows are read again with
+SELECT … FOR UPDATE inside the request's transaction and compared then, so a concurrent
+writer waits until this request has written and committed. The record comes first, its
+inline rows after, as the saves write them: no new lock order, so no new deadlock.
 No column of its own: hashes of what is stored need no migration, work for records without
 ``updated_at`` (accounts, classification rows) and never put a stored value into the page.
 """
@@ -37,6 +39,7 @@ from django.db.models import QuerySet
 from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -151,6 +154,8 @@ class VersionedForm(forms.ModelForm):
     """A model form that refuses to save over a record changed since the form was opened."""
 
     record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    #: A change form is saved whatever it holds; an inline row only if it changes the row.
+    check_unchanged = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -162,13 +167,22 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self._is_stored():
+        if self._is_stored() and (self.check_unchanged or self._changes_the_record()):
             self._refuse_if_stale(cleaned_data.get(VERSION_FIELD) or "")
         return cleaned_data
 
+    def _changes_the_record(self) -> bool:
+        # Whether its fields differ from what is stored now; the version differing alone is no change.
+        return any(name != VERSION_FIELD for name in self.changed_data)
+
     def _refuse_if_stale(self, token: str) -> None:
-        # self.instance was read FOR UPDATE (VersionedAdmin.get_object, VersionedInline.get_queryset):
-        # it is what is stored, and stays so until this request commits.
+        model = type(self.instance)
+        try:
+            # What is stored now, locked until this request commits: the save writes over exactly this.
+            self.instance.refresh_from_db(from_queryset=model._base_manager.select_for_update())
+        except model.DoesNotExist:
+            self.add_error(None, _("This record was deleted after you opened it, so nothing was saved."))
+            return
         shown = _shown_fingerprints(self.instance, token)
         if shown is None:
             self.add_error(
@@ -199,7 +213,13 @@ class VersionedForm(forms.ModelForm):
         A field the administrator changed too keeps their input, with the stored value beside it.
         """
         posted = construct_instance(self, copy.copy(self.instance), self._meta.fields, self._meta.exclude)
-        data = self.data.copy()
+        data = (
+            self.data.copy()
+            if isinstance(self.data, MultiValueDict)
+            else MultiValueDict(
+                {key: value if isinstance(value, list) else [value] for key, value in self.data.items()}
+            )
+        )
         data[self.add_prefix(VERSION_FIELD)] = version_token(self.instance)
         for field in changed:
             form_field = self.fields.get(field.name)
@@ -285,17 +305,16 @@ def checked_action(func: Callable) -> Callable:
     return action
 
 
+class VersionedInlineForm(VersionedForm):
+    """An inline row's form: checked only when it changes the row, as only then is it saved."""
+
+    check_unchanged = False
+
+
 class VersionedAdmin(admin.ModelAdmin):
     """Every admin of records administrators edit: versioned forms, rows and bulk actions."""
 
     form = VersionedForm
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None or request.method != "POST":
-            return obj
-        # Read again FOR UPDATE: the form compares the version with this, and saves over it.
-        return _lock(type(obj), [obj.pk])[0]
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         return with_version_fieldset(super().get_fieldsets(request, obj), obj)
@@ -318,16 +337,9 @@ class VersionedAdmin(admin.ModelAdmin):
 
 
 class VersionedInline(admin.options.InlineModelAdmin):
-    """Inline rows with a version each, read FOR UPDATE when the page is saved."""
+    """Inline rows with a version each."""
 
-    form = VersionedForm
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if request.method == "POST":
-            # of=self: an inline's select_related (a code's parent) may be an outer join.
-            queryset = queryset.select_for_update(of=("self",))
-        return queryset
+    form = VersionedInlineForm
 
     def get_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_fields(request, obj))
