@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
-from addressbook.models.base import TimeStampedModel, public_id_field
+from addressbook.models.base import public_id_field
+from addressbook.models.jobs import WorkerJob
 from addressbook.models.roles import is_federation_administrator
 
 
@@ -18,7 +19,7 @@ class ImportJobQuerySet(models.QuerySet):
         return self if user is None or is_federation_administrator(user) else self.filter(created_by=user)
 
 
-class ImportJob(TimeStampedModel):
+class ImportJob(WorkerJob):
     """One uploaded file on its way in: read, previewed, then applied as previewed (or refused).
 
     The preview and the result stay here afterwards, with who asked and who confirmed.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook.choices import ConnectionStage, ReportStatus
 from addressbook.models.base import TimeStampedModel, public_id_field, track_changes
+from addressbook.models.jobs import WorkerJob
 
 # The longest period a dataset is computed for (reports, the API): ten years of days.
 MAX_DAYS = 3660
@@ -49,7 +50,7 @@ class StatisticSnapshot(models.Model):
         return f"{self.dataset} {self.day}"
 
 
-class StatisticsReport(TimeStampedModel):
+class StatisticsReport(WorkerJob):
     """A statistics workbook an analyst asked for, computed by the worker and kept."""
 
     id = public_id_field()

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 
 import tablib
@@ -35,6 +36,13 @@ from addressbook.models import ImportJob, ImportRow, Organization
 from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, RowOutcome
 from addressbook.roles import administers, may_import
 from addressbook.selectors.exports import export_records
+from addressbook.services.job_leases import (
+    job_lease_break,
+    job_lease_claim,
+    job_lease_finish,
+    job_lease_kept,
+    job_leases_abandoned,
+)
 from addressbook.spreadsheets import format_of
 from addressbook.spreadsheets.read import Table, TableError, read_table
 from addressbook.spreadsheets.write import write_sheet
@@ -100,24 +108,50 @@ def import_job_create(
 def import_job_preview(*, job: ImportJob) -> ImportJob:
     """Reads the file and records, row by row, what importing it would do. Writes no records.
 
-    Runs once per job: a second call (a retried task, say) finds it claimed and does nothing.
+    Runs once per job: a second call (a retried or redelivered task, say) finds it claimed and
+    does nothing, unless the run holding it is gone (its lease ran out): then it reads the
+    file again in that run's place.
     """
-    if not _claim(job, ImportStatus.QUEUED, ImportStatus.PREVIEWING):
+    token = job_lease_claim(job, waiting=ImportStatus.QUEUED, running=ImportStatus.PREVIEWING)
+    if token is None:
         return job
+    with job_lease_kept(job, token):
+        _preview(job, token)
+    return job
+
+
+def _preview(job: ImportJob, token: uuid.UUID) -> None:
     try:
         table = _read(job)
-        _set_status(job, ImportStatus.PREVIEWING, total_rows=len(table.rows))  # for the progress bar
+        # For the progress bar; the run that holds the job says how long the file is.
+        ImportJob.objects.filter(pk=job.pk, run_token=token).update(total_rows=len(table.rows))
+        job.total_rows = len(table.rows)
         outcomes = _run(job, table, user=job.created_by, dry_run=True)
     except TableError as error:
-        return _set_status(job, ImportStatus.FAILED, message=str(error))
+        job_lease_finish(job, token, status=ImportStatus.FAILED, message=str(error))
+        return
     except OperationalError:
         # A transient database error: give the job back, so the task's retry can claim it.
-        _release(job, ImportStatus.QUEUED)
+        _release(job, token, ImportStatus.QUEUED)
         raise
     except Exception:
         logger.exception("Import %s could not be previewed", job.pk)
-        return _set_status(job, ImportStatus.FAILED, message=_("The file could not be read."))
+        job_lease_finish(job, token, status=ImportStatus.FAILED, message=_("The file could not be read."))
+        return
     with transaction.atomic():
+        # The outcome first: it locks the job's row, and a run that lost the job writes no rows.
+        if not job_lease_finish(
+            job,
+            token,
+            status=ImportStatus.PREVIEWED,
+            message="",
+            summary=_summary(outcomes),
+            preview_digest=_digest(outcomes),
+        ):
+            logger.warning(
+                "Import %s: this preview was taken over by another run; its rows are dropped", job.pk
+            )
+            return
         job.rows.all().delete()
         for start in range(0, len(outcomes), ROW_BATCH_SIZE):
             batch = outcomes[start : start + ROW_BATCH_SIZE]
@@ -133,20 +167,33 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
                     "errors": [outcome.errors for outcome in batch],
                 },
             )
-        job.summary = _summary(outcomes)
-        job.preview_digest = _digest(outcomes)
-        return _set_status(job, ImportStatus.PREVIEWED, message="")
+
+
+class _RunSupersededError(Exception):
+    """The run lost its job to another run while it worked: its work is rolled back."""
 
 
 def import_job_apply(*, job: ImportJob, user) -> ImportJob:
-    """Applies a preview, all rows or none; refused if the outcome would differ from it."""
+    """Applies a preview, all rows or none; refused if the outcome would differ from it.
+
+    The records and the job's "imported" are written in one transaction: an import whose
+    worker dies half-way has written nothing and can be confirmed again.
+    """
     if job.summary.get(ImportAction.ERROR):
         raise ImportRefusedError(
             _("The preview has rows with errors: fix them in the file and upload it again.")
         )
-    # One confirmation applies it once, however often the button is pressed.
-    if not _claim(job, ImportStatus.PREVIEWED, ImportStatus.APPLYING):
+    # One confirmation applies it once, however often the button is pressed; a run that is
+    # gone (lease ran out) is replaced by this one.
+    token = job_lease_claim(job, waiting=ImportStatus.PREVIEWED, running=ImportStatus.APPLYING)
+    if token is None:
         raise ImportRefusedError(_("Only a finished preview that is not imported yet can be imported."))
+    with job_lease_kept(job, token):
+        _apply(job, token, user)
+    return job
+
+
+def _apply(job: ImportJob, token: uuid.UUID, user) -> None:
     try:
         with transaction.atomic():
             outcomes = _run(job, _read(job), user=user, dry_run=False)
@@ -158,19 +205,78 @@ def import_job_apply(*, job: ImportJob, user) -> ImportJob:
                         "new preview."
                     )
                 )
+            if not job_lease_finish(
+                job,
+                token,
+                status=ImportStatus.APPLIED,
+                message="",
+                applied_by=user,
+                applied_at=timezone.now(),
+            ):
+                raise _RunSupersededError
+    except _RunSupersededError:
+        logger.warning("Import %s: this run was taken over by another; its changes are rolled back", job.pk)
+        job.refresh_from_db()
     except (ImportRefusedError, TableError) as error:
-        _set_status(job, ImportStatus.REFUSED, message=str(error))
+        job_lease_finish(job, token, status=ImportStatus.REFUSED, message=str(error))
         raise ImportRefusedError(str(error)) from error
     except OperationalError:
         # Nothing was written (one transaction): the preview can be confirmed again.
-        _release(job, ImportStatus.PREVIEWED)
+        _release(job, token, ImportStatus.PREVIEWED)
         raise
     except Exception:
-        _release(job, ImportStatus.REFUSED, message=_("The import failed; nothing was imported."))
+        _release(job, token, ImportStatus.REFUSED, message=_("The import failed; nothing was imported."))
         raise
-    job.applied_by = user
-    job.applied_at = timezone.now()
-    return _set_status(job, ImportStatus.APPLIED, message="")
+
+
+# Where a job goes when the run holding it is gone: a preview is read again from the start
+# (nothing was kept), an import goes back to its preview (nothing was written) to be confirmed again.
+ABANDONED_TO = {
+    ImportStatus.QUEUED: ImportStatus.FAILED,
+    ImportStatus.PREVIEWING: ImportStatus.FAILED,
+    ImportStatus.APPLYING: ImportStatus.PREVIEWED,
+}
+
+
+def import_job_abandon(*, job: ImportJob, token: uuid.UUID | None = None) -> bool:
+    """Marks a job whose run is gone (see ABANDONED_TO), saying so; False if it moved on meanwhile."""
+    if job.status not in ABANDONED_TO:
+        return False
+    minutes = settings.CELERY_TASK_TIME_LIMIT // 60
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        if job.status == ImportStatus.APPLYING:
+            message = _(
+                "The process importing the file stopped before it was done (restarted, out of memory, "
+                "or past its time limit of %(minutes)d minutes). Nothing was imported: the preview "
+                "still holds, confirm it again."
+            ) % {"minutes": minutes}
+        else:
+            message = _(
+                "The process reading the file stopped before it was done (restarted, out of memory, "
+                "or past its time limit of %(minutes)d minutes). Nothing was imported: read the file "
+                "again."
+            ) % {"minutes": minutes}
+    return job_lease_break(
+        job, running=job.status, token=token, status=ABANDONED_TO[job.status], message=message
+    )
+
+
+def import_jobs_recover() -> int:
+    """Marks every import whose worker has gone silent (see ABANDONED_TO); how many."""
+    marked = 0
+    for status in (ImportStatus.PREVIEWING, ImportStatus.APPLYING):
+        for job in job_leases_abandoned(ImportJob, running=status):
+            marked += import_job_abandon(job=job, token=job.run_token)
+    return marked
+
+
+def import_job_restart(*, job: ImportJob) -> bool:
+    """Queues a failed job to be read again from its stored file; False unless it had failed."""
+    restarted = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.QUEUED, message="", total_rows=0, summary={}, updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return restarted == 1
 
 
 def import_run(
@@ -283,29 +389,12 @@ def _digest(outcomes: list[RowOutcome]) -> str:
     return hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def _claim(job: ImportJob, expected: str, status: str) -> bool:
-    """Moves the job on only if it is still where the caller found it (one winner)."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=expected).update(
-        status=status, updated_at=timezone.now()
-    )
-    job.refresh_from_db()
-    return claimed == 1
-
-
-def _release(job: ImportJob, status: str, message: str = "") -> None:
+def _release(job: ImportJob, token: uuid.UUID, status: str, message: str = "") -> None:
     """After a failure: put the job where it can go on from (if the database lets us)."""
     try:
-        ImportJob.objects.filter(pk=job.pk).update(status=status, message=message, updated_at=timezone.now())
-    except Exception:  # the database is gone; the job stays as it is
+        job_lease_finish(job, token, status=status, message=message)
+    except Exception:  # the database is gone; the lease runs out and the job is found abandoned
         logger.exception("Import %s: could not record its status", job.pk)
-
-
-def _set_status(job: ImportJob, status: str, **changes) -> ImportJob:
-    job.status = status
-    for name, value in changes.items():
-        setattr(job, name, value)
-    job.save()
-    return job
 
 
 # ------------------------------------------------------------------------------

@@ -345,7 +345,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # A message not acknowledged this long is given to another worker: longer than the hard
+    # time limit plus the longest retry countdown (retry_backoff caps it at 10 minutes; Redis
+    # counts a countdown's wait as unacknowledged), so a running task is never handed out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60}
 else:
     # Only named here: config.celery creates these folders when a process (web, worker or
     # beat) first loads Celery's configuration, not when the settings are read.
@@ -365,9 +368,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# A national import file takes minutes; nothing should take half an hour. The soft limit lets
+# a task end cleanly (an import rolls back and says so); the hard one kills its pool process.
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Acknowledged when done: a task whose whole worker dies (main process included) stays in the
+# broker and is delivered again after the visibility timeout. Every task is safe to run twice;
+# imports and reports hold a lease on their job row, so a second delivery takes a job over
+# only if its worker is gone (see README, "Background jobs").
 CELERY_TASK_ACKS_LATE = True
+# A pool process killed under a task (kill -9, out of memory, hard time limit) is not
+# redelivered at once: a file that kills its worker would kill every worker in turn. The
+# failure is recorded and the job marked (addressbook.tasks.job_run_lost), to start again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# A job's worker writes a heartbeat every quarter of this; silent for one lease, its job may
+# be taken over by a redelivered message; silent for two, beat marks it (recover-jobs below).
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
@@ -386,6 +402,11 @@ CELERY_BEAT_SCHEDULE = {
     "compute-statistics": {
         "task": "addressbook.compute_statistics",
         "schedule": crontab(hour=env.int("STATISTICS_HOUR", default=2), minute=15),
+    },
+    # Imports and reports whose worker died are marked, to be started again, within two leases.
+    "recover-jobs": {
+        "task": "addressbook.recover_abandoned_jobs",
+        "schedule": JOB_LEASE_SECONDS,
     },
     # API usage counters (in Redis) become daily counts for the statistics.
     "rollup-usage": {
