@@ -25,6 +25,7 @@ from addressbook.services.imports import (
     import_job_apply,
     import_job_create,
     import_job_preview,
+    import_job_restart,
     import_progress,
     template_file,
 )
@@ -126,6 +127,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return [
             path("<uuid:job_id>/confirm/", view(self.confirm_view), name="addressbook_importjob_confirm"),
             path("<uuid:job_id>/errors/", view(self.errors_view), name="addressbook_importjob_errors"),
+            path("<uuid:job_id>/restart/", view(self.restart_view), name="addressbook_importjob_restart"),
             path(
                 "export/<str:resource>/<str:file_format>/",
                 view(self.export_view),
@@ -167,11 +169,7 @@ class ImportJobAdmin(admin.ModelAdmin):
                 for field_name, errors in error.message_dict.items():
                     form.add_error(field_name if field_name in form.fields else None, errors)
             else:
-                if uploaded.size <= settings.IMPORT_INLINE_BYTES:
-                    import_job_preview(job=job)
-                else:
-                    # Big files are read by the worker; the page shows its progress meanwhile.
-                    preview_import_task.delay_on_commit(str(job.pk))
+                self._preview(job, uploaded.size)
                 return HttpResponseRedirect(reverse("admin:addressbook_importjob_change", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -181,6 +179,13 @@ class ImportJobAdmin(admin.ModelAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/addressbook/importjob/upload.html", context)
+
+    def _preview(self, job: ImportJob, size: int) -> None:
+        if size <= settings.IMPORT_INLINE_BYTES:
+            import_job_preview(job=job)
+        else:
+            # Big files are read by the worker; the page shows its progress meanwhile.
+            preview_import_task.delay_on_commit(str(job.pk))
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         job = self.get_object(request, object_id)
@@ -208,6 +213,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             "done": import_progress(job) if running else job.total_rows,
             "can_confirm": job.status == ImportStatus.PREVIEWED and not job.summary.get(ImportAction.ERROR),
             "has_errors": bool(job.summary.get(ImportAction.ERROR)),
+            "can_restart": job.status == ImportStatus.FAILED and self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/addressbook/importjob/preview.html", context)
 
@@ -233,6 +239,18 @@ class ImportJobAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(request, _("Imported."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:addressbook_importjob_change", args=[job.pk]))
+
+    def restart_view(self, request: HttpRequest, job_id) -> HttpResponse:
+        """Reads a failed job's stored file again (after its worker died, say), for a new preview."""
+        job = self._job(request, job_id)
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        if import_job_restart(job=job):
+            self._preview(job, job.file.size)
+            self.message_user(request, _("The file is read again."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Only an import that failed can be read again."), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:addressbook_importjob_change", args=[job.pk]))
 
     def errors_view(self, request: HttpRequest, job_id) -> HttpResponse:

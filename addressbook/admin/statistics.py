@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from addressbook.charts import bar_chart, county_map
 from addressbook.choices import County, ReportStatus
@@ -19,6 +20,7 @@ from addressbook.models import StatisticsReport
 from addressbook.selectors.datasets import DATASETS, dataset_table
 from addressbook.selectors.directory_statistics import production_by_county
 from addressbook.selectors.usage_statistics import lookups_per_day
+from addressbook.services.statistics import statistics_report_restart
 from addressbook.spreadsheets import CONTENT_TYPES
 from addressbook.spreadsheets.write import sheet_response, write_sheet
 from addressbook.tasks import build_statistics_report_task
@@ -115,8 +117,9 @@ def download(request: HttpRequest, admin_site, dataset: str, file_format: str) -
 class StatisticsReportAdmin(admin.ModelAdmin):
     """Workbooks of every dataset for a period, computed by the worker and kept with who asked."""
 
-    list_display = ("__str__", "status", "progress", "requested_by", "created_at", "download")
+    list_display = ("__str__", "status", "progress", "message", "requested_by", "created_at", "download")
     list_filter = ("status",)
+    actions = ("compute_again",)
     fields = ("first_day", "last_day")
     readonly_fields = (
         "status",
@@ -154,6 +157,26 @@ class StatisticsReportAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("The report is being computed; it appears here when it is ready."), messages.INFO
         )
+
+    @admin.action(description=_("Compute the failed reports again"), permissions=("add",))
+    def compute_again(self, request: HttpRequest, queryset) -> None:
+        """Queues the selected reports that failed (their worker died, say) to be computed afresh."""
+        restarted = [report for report in queryset if statistics_report_restart(report=report)]
+        for report in restarted:
+            build_statistics_report_task.delay_on_commit(str(report.pk))
+        if restarted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d report is computed again.",
+                    "%(count)d reports are computed again.",
+                    len(restarted),
+                )
+                % {"count": len(restarted)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Only failed reports can be computed again."), messages.WARNING)
 
     @admin.display(description=_("file"))
     def download(self, report: StatisticsReport) -> str:
