@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -20,9 +19,8 @@ from pathlib import Path
 
 import redis
 
-from tests.test_local_run import free_port
+from bench.server import GunicornServer, free_port
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 START_TIMEOUT_SECONDS = 20
 
 
@@ -190,53 +188,32 @@ class OwnPostgres:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-class WebApp:
-    """The address book in gunicorn (one sync worker), as in production, over the given services."""
+class WebApp(GunicornServer):
+    """The address book in gunicorn (one sync worker), as in production, over the given services.
+
+    The benchmark's server (waits for /readyz, stops every process it started), with the
+    test settings and only the services given here: nothing of the test run's own database
+    or Redis is inherited.
+    """
 
     def __init__(self, directory: Path, **environment: str) -> None:
-        self.port = free_port()
-        self.log = directory / "gunicorn.log"
-        # Only the services given here: nothing of the test run's own database or Redis.
         inherited = {
             name: value
             for name, value in os.environ.items()
             if not name.startswith(("DATABASE_", "REDIS_", "CELERY_"))
         }
-        self.environment = {
+        env = {
             **inherited,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATA_DIR": str(directory / "data"),
             "ALLOWED_HOSTS": "127.0.0.1",
             **environment,
         }
-        self.process: subprocess.Popen | None = None
+        super().__init__(env=env, workers=1, log_path=directory / "gunicorn.log")
 
-    def start(self) -> None:
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "1",
-                    "--timeout",
-                    "30",
-                ],
-                cwd=BASE_DIR,
-                env=self.environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until(self._started, "gunicorn", timeout=60)
-
-    def _started(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {self.log.read_text(errors='replace')[-3000:]}")
-        return self.get("/healthz")[0] == 200
+    @property
+    def log(self) -> Path:
+        return self.log_path
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body of a GET (a refused connection is status 0)."""
@@ -248,16 +225,3 @@ class WebApp:
             return error.code, dict(error.headers), error.read()
         except (urllib.error.URLError, ConnectionError):
             return 0, {}, b""
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
-
-    def __enter__(self) -> WebApp:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
