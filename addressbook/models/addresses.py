@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -39,9 +40,13 @@ class FunctionAddressQuerySet(AdministeredQuerySet):
     """Lookups shared by the API, the recipient check and imports; scoped by the organisation."""
 
     def with_identifier(self, identifier: str) -> FunctionAddressQuerySet:
-        """The address with this identifier, compared case-insensitively (uses the unique index)."""
+        """The address with this identifier, compared case-insensitively (uses the unique index).
+
+        Both sides are lower-cased by PostgreSQL: Python's lower() differs from it on some
+        letters (a final Σ, İ), and the address would not be found by its own identifier.
+        """
         return self.alias(identifier_lower=Lower("identifier")).filter(
-            identifier_lower=identifier.strip().lower()
+            identifier_lower=Lower(Value(identifier.strip()))
         )
 
 
