@@ -141,10 +141,14 @@ def _lexeme(word: str, *, prefix: bool = False) -> str:
 
 
 def _beginning(start: str, words: list[str] | None) -> list[str]:
-    """Operands for the words that begin with ``start``: those words if few, else a prefix."""
-    if words is None or len(words) > MAX_STARTS:
+    """Operands for the words that begin with ``start``: those words if few, else a prefix.
+
+    No dictionary word begins with it: still a prefix, as words longer than the dictionary
+    keeps (``DICTIONARY_WORD``, 64 letters) may; few records have one, so the scan is cheap.
+    """
+    if not words or len(words) > MAX_STARTS:
         return [_lexeme(start, prefix=True)]
-    return [_lexeme(word) for word in words] or [_lexeme(start)]  # none: a word no record has
+    return [_lexeme(word) for word in words]
 
 
 @dataclass
