@@ -82,6 +82,10 @@ def normalize_domain(value: str) -> str:
     domain = value.strip().lower().rstrip(".")
     try:
         ascii_domain = domain.encode("idna").decode("ascii").lower()
+        # A label typed as xn--… is taken as it is: it must be the ASCII form of a Unicode
+        # label ("xn--zz" is none), which decoding checks, round trip included.
+        if "xn--" in ascii_domain:
+            ascii_domain.encode("ascii").decode("idna")
     except UnicodeError as error:
         raise ValidationError(
             _("%(value)s is not a valid domain name."), code="domain", params={"value": value}

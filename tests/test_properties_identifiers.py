@@ -176,6 +176,16 @@ def test_an_international_domain_is_stored_as_the_ascii_form_that_decodes_to_it(
     assert normalize_participant_identifier(stored) == stored
 
 
+def is_a_label(label: str) -> bool:
+    """An IDNA A-label: ``xn--`` and the Punycode of a Unicode label whose ASCII form (IDNA's
+    ToASCII, which refuses control characters and the like) it is (RFC 3490)."""
+    try:
+        unicode_label = label[4:].encode("ascii").decode("punycode")
+        return not unicode_label.isascii() and unicode_label.encode("idna").decode("ascii") == label
+    except UnicodeError:
+        return False
+
+
 def documented_domain(text: str) -> str | None:
     """Host-name grammar (RFC 1035 labels, an alphabetic or IDNA top level), for ASCII text."""
     domain = text.strip().lower().rstrip(".")
@@ -184,16 +194,21 @@ def documented_domain(text: str) -> str | None:
         len(domain) <= 253
         and len(labels) >= 2
         and all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels)
+        and all(is_a_label(label) for label in labels if label.startswith("xn--"))
         and re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", labels[-1])
     )
     return domain if ok else None
 
 
-@given(st.text("aZ09-. _x", max_size=20))
+@given(st.text("aZ09-. _x", max_size=20) | st.from_regex(r"\Axn--[a-z0-9-]{1,8}\.(se|xn--[a-z0-9]{1,6})\Z"))
 @example("malmo.se")
 @example("-malmo.se")
 @example("malmo.s")
 @example("a..se")
+@example("xn--malm-8qa.se")
+@example("xn--zz.se")  # found: no Unicode label has this ASCII form, and it was accepted
+@example("xn--a.se")  # the Punycode of a control character
+@example("malmo.xn--p1ai")
 def test_an_sdk_domain_is_accepted_exactly_by_the_host_name_grammar(text):
     expected = documented_domain(text)
     code = code_of(lambda: normalize_participant_identifier(f"0203:{text}"))
@@ -202,7 +217,10 @@ def test_an_sdk_domain_is_accepted_exactly_by_the_host_name_grammar(text):
         assert code in {"domain", "participant_identifier_format"}
     else:
         assert code is None
-        assert normalize_participant_identifier(f"0203:{text}") == f"0203:{expected}"
+        stored = normalize_participant_identifier(f"0203:{text}")
+        assert stored == f"0203:{expected}"
+        # The name it stands for is stored as the same identifier.
+        assert normalize_participant_identifier(f"0203:{expected.encode().decode('idna')}") == stored
 
 
 @given(organization_numbers, st.data())
