@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,12 @@ from pghistory.models import Events
 
 from addressbook.choices import Status
 from addressbook.models import CodeSystem, FunctionAddress, Organization
-from addressbook.tasks import expire_records_task
+from addressbook.tasks import (
+    build_statistics_report_task,
+    expire_records_task,
+    preview_import_task,
+    recover_abandoned_jobs_task,
+)
 from tests.factories import (
     CodeSystemFactory,
     FunctionAddressFactory,
@@ -56,3 +62,37 @@ def test_expiry_deactivates_only_past_records_and_is_safe_to_run_twice(malmo):
 def test_expiry_is_on_the_beat_schedule():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert expire_records_task.name in tasks
+
+
+def test_jobs_whose_worker_died_are_looked_for_on_the_beat_schedule_every_lease():
+    entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert entries[recover_abandoned_jobs_task.name] == settings.JOB_LEASE_SECONDS
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The settings module as production reads it, with Redis as broker (read again afterwards)."""
+    module = importlib.import_module("config.settings.base")
+    monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
+    yield importlib.reload(module)
+    monkeypatch.undo()
+    importlib.reload(module)
+
+
+def test_acknowledgement_time_limits_and_visibility_timeout_fit_together(production):
+    longest_retry_countdown = 600  # Celery's retry_backoff_max, which our retrying tasks keep
+
+    # then a task is acknowledged when it ends, a killed pool process is not requeued for ever,
+    # the soft limit comes before the hard one, and no running or waiting task is handed to a
+    # second worker by the broker before the hard limit has ended it
+    assert production.CELERY_TASK_ACKS_LATE is True
+    assert production.CELERY_TASK_REJECT_ON_WORKER_LOST is False
+    assert production.CELERY_TASK_SOFT_TIME_LIMIT < production.CELERY_TASK_TIME_LIMIT
+    assert (
+        production.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        > production.CELERY_TASK_TIME_LIMIT + longest_retry_countdown
+    )
+    assert all(
+        getattr(task, "retry_backoff_max", longest_retry_countdown) <= longest_retry_countdown
+        for task in (preview_import_task, build_statistics_report_task, recover_abandoned_jobs_task)
+    )
