@@ -20,6 +20,7 @@ import psutil
 import pytest
 import redis
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
@@ -394,3 +395,24 @@ def test_a_report_whose_worker_is_gone_fails_and_is_computed_again_from_the_admi
     report.refresh_from_db()
     assert (report.status, report.message, report.run_token) == (ReportStatus.QUEUED, "", None)
     assert len(sent) == 1
+
+
+@pytest.mark.django_db
+def test_a_preview_stopped_by_the_soft_time_limit_fails_saying_so(malmo, federation_admin, monkeypatch):
+    # given a file whose reading outlasts the worker's soft time limit
+    job = import_job_create(
+        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
+    )
+
+    def out_of_time(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(imports_service, "_run", out_of_time)
+
+    # when it is previewed
+    import_job_preview(job=job)
+
+    # then it failed with what to do, in Swedish, and holds no lease
+    assert job.status == ImportStatus.FAILED
+    assert job.message.startswith("Filen tog längre tid än bakgrundsprocessens gräns på 25 minuter")
+    assert job.run_token is None

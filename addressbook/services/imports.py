@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 
 import tablib
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,6 +135,9 @@ def _preview(job: ImportJob, token: uuid.UUID) -> None:
         # A transient database error: give the job back, so the task's retry can claim it.
         _release(job, token, ImportStatus.QUEUED)
         raise
+    except SoftTimeLimitExceeded:
+        job_lease_finish(job, token, status=ImportStatus.FAILED, message=_time_limit_message(job))
+        return
     except Exception:
         logger.exception("Import %s could not be previewed", job.pk)
         job_lease_finish(job, token, status=ImportStatus.FAILED, message=_("The file could not be read."))
@@ -224,9 +228,22 @@ def _apply(job: ImportJob, token: uuid.UUID, user) -> None:
         # Nothing was written (one transaction): the preview can be confirmed again.
         _release(job, token, ImportStatus.PREVIEWED)
         raise
+    except SoftTimeLimitExceeded:
+        # Nothing was written; confirming again would run out of time again.
+        _release(job, token, ImportStatus.REFUSED, message=_time_limit_message(job))
+        raise
     except Exception:
         _release(job, token, ImportStatus.REFUSED, message=_("The import failed; nothing was imported."))
         raise
+
+
+def _time_limit_message(job: ImportJob) -> str:
+    """Said when the worker's soft time limit stops a preview or an import (it rolls back)."""
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _(
+            "The file took longer than the worker's limit of %(minutes)d minutes and was stopped. "
+            "Nothing was imported: split the file into smaller ones and upload them one by one."
+        ) % {"minutes": settings.CELERY_TASK_SOFT_TIME_LIMIT // 60}
 
 
 # Where a job goes when the run holding it is gone: a preview is read again from the start
