@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "ci",
     derandomize=True,
-    max_examples=150,
+    max_examples=100,
     database=None,
     # A shared CI machine pauses a process now and then: time is not what these tests measure.
     deadline=None,

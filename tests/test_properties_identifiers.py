@@ -313,7 +313,7 @@ def case_partner(char: str) -> str:
 
 
 @pytest.mark.django_db
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(
     st.text("sdkinkorg0203:.-ÅÄÖåäöÉéÜüΣσςΟοİıẞß", min_size=1, max_size=20).map(lambda text: f"sdk:{text}"),
     st.data(),
