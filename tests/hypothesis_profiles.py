@@ -31,3 +31,9 @@ settings.register_profile("explore", parent=settings.get_profile("ci"), derandom
 def load_profile() -> None:
     """Load the profile named by HYPOTHESIS_PROFILE (``ci`` when unset)."""
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def costly() -> settings:
+    """For a property whose every example writes to the database or a workbook: four tenths of
+    the profile's examples (40 in ``ci``, 2,000 in ``explore``)."""
+    return settings(max_examples=max(10, settings.default.max_examples * 2 // 5))

@@ -15,7 +15,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from addressbook import constants
@@ -28,6 +28,7 @@ from addressbook.validators import (
     validate_identifier,
 )
 from tests.factories import FunctionAddressFactory
+from tests.hypothesis_profiles import costly
 
 digits = st.text("0123456789", min_size=1, max_size=1)
 
@@ -313,7 +314,7 @@ def case_partner(char: str) -> str:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40)
+@costly()
 @given(
     st.text("sdkinkorg0203:.-ÅÄÖåäöÉéÜüΣσςΟοİıẞß", min_size=1, max_size=20).map(lambda text: f"sdk:{text}"),
     st.data(),

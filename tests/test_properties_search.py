@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 from django.db import connection
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from addressbook.models import Organization
@@ -28,6 +28,7 @@ from addressbook.selectors.search import (
     search_terms,
 )
 from tests.factories import OrganizationFactory
+from tests.hypothesis_profiles import costly
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_folding_a_search_again_changes_nothing(text):
     assert typed_words(text.upper()) == typed_words(text.lower()) == folded
 
 
-@settings(max_examples=40)
+@costly()
 @given(texts)
 @example("Region Skåne Psykiatri Öst")
 def test_every_word_of_a_search_for_a_name_is_a_word_of_its_document(text):
@@ -94,21 +95,21 @@ def found(name: str, text: str) -> bool:
     return search(Organization.objects.all(), text).filter(pk=organization.pk).exists()
 
 
-@settings(max_examples=40)
+@costly()
 @given(texts.filter(lambda text: swedish_words(text)), st.booleans())
 @example("Vårdcentralen Åhus", True)
 def test_a_record_is_found_by_its_name_however_it_is_cased(name, upper):
     assert found(name, name.upper() if upper else name.lower())
 
 
-@settings(max_examples=40)
+@costly()
 @given(texts.filter(lambda text: swedish_words(text)))
 @example("Östra Göinge kommun")
 def test_a_record_is_found_by_its_name_without_accents(name):
     assert found(name, " ".join(swedish_words(name)))
 
 
-@settings(max_examples=40)
+@costly()
 @given(st.text(LETTERS, min_size=MIN_INNER_WORD, max_size=80), st.data())
 @example("socialförvaltningen", None)
 # A word longer than the dictionary keeps (64 letters), typed by its start.

@@ -15,12 +15,13 @@ import re
 import openpyxl
 import pytest
 from django.utils import translation
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from addressbook.spreadsheets.read import TableError, read_table
 from addressbook.spreadsheets.write import spreadsheet_safe, write_sheet, xlsx_row
+from tests.hypothesis_profiles import costly
 
 # What makes a spreadsheet program run a cell (OWASP, "CSV Injection"): = + - @ first, also
 # after the spaces and control characters a program may trim, and a leading tab or carriage
@@ -75,7 +76,7 @@ def xlsx_kept(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
-@settings(max_examples=40)
+@costly()
 @given(xlsx_texts)
 @example(['\x01=HYPERLINK("http://x")'])  # found: the XLSX cell was a live formula (=HYPERLINK…)
 @example(["\x01\r@SUM(1)"])
@@ -98,7 +99,7 @@ def test_a_csv_export_reads_back_as_the_text_written(text):
     assert csv_read_back(text) == ["x", text.strip()]
 
 
-@settings(max_examples=40)
+@costly()
 @given(xlsx_texts)
 @example(["\r=1"])  # found: XML turned the CR into a line feed, and our apostrophe stayed
 @example(["'-5", "\x01=1", "'s-Hertogenbosch"])
