@@ -22,7 +22,9 @@ settings.register_profile(
     # A shared CI machine pauses a process now and then: time is not what these tests measure.
     deadline=None,
     print_blob=True,
-    # Database-backed properties share one test transaction (pytest-django's) by design.
+    # Function-scoped fixtures (conftest's autouse ones, pytest-django's transaction) are set up
+    # once per test, not per example: the properties here need nothing fresh from them, and
+    # those that write roll back or make records of their own.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 settings.register_profile("explore", parent=settings.get_profile("ci"), derandomize=False, max_examples=5000)
