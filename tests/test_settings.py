@@ -31,31 +31,20 @@ def test_without_secret_key_production_refuses_to_start(database_url):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def deploy_check(**env: str) -> subprocess.CompletedProcess:
+    """``check --deploy`` under production settings, failing on any warning."""
+    production = {"SECRET_KEY": "p" + "-x9Qz" * 12, "ALLOWED_HOSTS": "adressbok.example.se"}
+    return run_manage("check", "--deploy", "--fail-level", "WARNING", **production, **env)
+
+
 def test_deploy_check_passes_under_production_settings(database_url):
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DATABASE_URL=database_url,
-        SECRET_KEY="p" + "-x9Qz" * 12,
-        ALLOWED_HOSTS="adressbok.example.se",
-    )
+    result = deploy_check(DATABASE_URL=database_url, DATABASE_OWNER_URL=os.environ["DATABASE_OWNER_URL"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_deploy_check_warns_while_one_role_owns_the_tables_and_runs_the_application(database_url):
     # given a deployment that has not split its database roles: DATABASE_URL only
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DATABASE_URL=database_url,
-        DATABASE_OWNER_URL="",
-        SECRET_KEY="p" + "-x9Qz" * 12,
-        ALLOWED_HOSTS="adressbok.example.se",
-    )
+    result = deploy_check(DATABASE_URL=database_url, DATABASE_OWNER_URL="")
 
     # then it still starts, but the deploy check says that the roles should be split
     assert result.returncode != 0
