@@ -149,7 +149,7 @@ def test_the_api_gives_datasets_to_clients_with_the_analyst_scope_only(client, k
 
     assert answer.status_code == 200
     assert answer.json()["data"][0]["attributes"] == {"apiClient": "Malmö meddelandetjänst", "requests": 15}
-    assert (refused.status_code, anonymous.status_code) == (403, 403)
+    assert (refused.status_code, anonymous.status_code) == (403, 401)
 
 
 def test_sdk_connection_is_kept_on_a_participants_page_by_the_federation(

@@ -205,4 +205,4 @@ class PlainParametersView(LookupViewMixin, APIView):
         return None
 
     def parameters(self, request) -> dict[str, str]:
-        return plain_parameters(request.query_params, self.allowed_parameters)
+        return plain_parameters(request, self.allowed_parameters)

@@ -15,9 +15,10 @@ from rest_framework.utils.urls import replace_query_param
 from addressbook.api import documents
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import is_whole_number, parameter_error
+from addressbook.api.query import MAX_SEQUENCE
 from addressbook.api.renderers import Document
-from addressbook.api.schema import document_schema, query_parameters, resource_schema
-from addressbook.choices import ChangeAction
+from addressbook.api.schema import document_schema, query_parameters, resource_schema, to_one
+from addressbook.choices import ChangeAction, ResourceType
 from addressbook.selectors.changes import changes_after, latest_change_sequence
 from addressbook.services.changes import changes_sequence
 
@@ -32,7 +33,18 @@ CHANGE_FEED_PARAMETERS = {
     get=extend_schema(
         operation_id="changes_list",
         tags=["changes"],
-        parameters=query_parameters(CHANGE_FEED_PARAMETERS),
+        parameters=query_parameters(
+            CHANGE_FEED_PARAMETERS,
+            schemas={
+                "filter[after]": {"type": "integer", "minimum": 0, "maximum": MAX_SEQUENCE},
+                "page[size]": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": settings.API_MAX_CHANGES_PAGE_SIZE,
+                },
+                "include": {"type": "string", "enum": ["resource"]},
+            },
+        ),
         responses={
             200: document_schema(
                 {
@@ -40,14 +52,19 @@ CHANGE_FEED_PARAMETERS = {
                     "items": resource_schema(
                         "changes",
                         {
-                            "sequence": {"type": "integer"},
+                            "sequence": {"type": "integer", "minimum": 1},
                             "action": {"type": "string", "enum": [a.value for a in ChangeAction]},
                             "changedAt": {"type": "string", "format": "date-time"},
                         },
-                        ["resource"],
+                        {"resource": to_one(*ResourceType.values)},
                     ),
                 },
                 included=True,
+                meta={
+                    "type": "object",
+                    "required": ["latestSequence"],
+                    "properties": {"latestSequence": {"type": "integer", "minimum": 0}},
+                },
             )
         },
     )
@@ -66,8 +83,10 @@ class ChangeFeedView(PlainParametersView):
     def get(self, request):
         params = self.parameters(request)
         after = params["filter[after]"] or "0"
-        if not is_whole_number(after):
-            raise parameter_error("filter[after]", "filter[after] is a sequence number (0 or more).")
+        if not is_whole_number(after) or int(after) > MAX_SEQUENCE:
+            raise parameter_error(
+                "filter[after]", f"filter[after] is a sequence number, 0 to {MAX_SEQUENCE}."
+            )
         size = params["page[size]"] or str(settings.API_PAGE_SIZE)
         if not is_whole_number(size) or not 1 <= int(size) <= settings.API_MAX_CHANGES_PAGE_SIZE:
             raise parameter_error("page[size]", f"page[size] is 1–{settings.API_MAX_CHANGES_PAGE_SIZE}.")

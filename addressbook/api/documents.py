@@ -357,12 +357,16 @@ SERIALIZERS_BY_TYPE = {
 
 
 def sparse_fieldsets(query_params) -> dict[str, set[str]]:
-    """``fields[type]=a,b`` per resource type, as published names (camelCase)."""
-    wanted = {}
-    for parameter, value in query_params.items():
-        if parameter.startswith("fields[") and parameter.endswith("]"):
-            wanted[parameter[7:-1]] = {format_field_name(undo_format_field_name(n)) for n in value.split(",")}
-    return wanted
+    """``fields[type]=a,b`` per resource type, as published names (camelCase).
+
+    ``fields[type]=`` (empty) is the empty set: resources of that type with only their type
+    and id. ``StrictQueryParameters`` has checked that every name is one of the type's.
+    """
+    return {
+        parameter[7:-1]: {format_field_name(undo_format_field_name(n)) for n in value.split(",") if n}
+        for parameter, value in query_params.items()
+        if parameter.startswith("fields[") and parameter.endswith("]")
+    }
 
 
 def objects_of(request, instances: Sequence[Model]) -> list[dict]:

@@ -4,11 +4,14 @@ Without ``sort``, ``filter[search]`` or ``page[number]`` a collection is walked 
 (``page[after]`` = the last id seen, empty to start), which never changes for a record: a
 client that follows ``links.next`` sees every record that exists throughout exactly once,
 however many are renamed or added meanwhile. Ids are time-ordered, so new records come last.
-``page[number]`` pages a sorted or searched collection and counts it.
+``page[number]`` pages a sorted or searched collection and counts it. The two modes do not
+mix: ``page[after]`` with ``page[number]`` or ``sort`` is a 400, as is any value outside
+what ``get_schema_operation_parameters`` publishes.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -22,6 +25,13 @@ from addressbook.selectors.search import search_count, search_window
 
 SIZE, NUMBER, AFTER = "page[size]", "page[number]", "page[after]"
 SEQUENCE_COLUMN = "page_change_sequence"
+#: The highest page number: beyond it the row offset would leave PostgreSQL's bigint (an
+#: error, not an empty page), and no collection has a billion pages anyway.
+MAX_PAGE_NUMBER = 1_000_000_000
+#: A record's id as links.next writes it (uuid.UUID alone would also take braces, a "urn:"
+#: prefix or hyphens anywhere).
+ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_ID = re.compile(ID_PATTERN)
 
 
 class DirectoryPagination(BasePagination):
@@ -36,13 +46,15 @@ class DirectoryPagination(BasePagination):
         self.request = request
         self.size = self.page_size(request)
         params = request.query_params
+        if AFTER in params and NUMBER in params:
+            raise parameter_error(NUMBER, "page[number] and page[after] are two ways of paging; give one.")
         ordered_by_request = "sort" in params or "filter[search]" in params
         if AFTER in params or (NUMBER not in params and not ordered_by_request):
             return self._paginate_after(queryset, request)
         self.cursor_mode = False
         number = request.query_params.get(NUMBER, "1")
-        if not is_whole_number(number) or int(number) < 1:
-            raise parameter_error(NUMBER, "page[number] is a whole number from 1.")
+        if not is_whole_number(number) or not 1 <= int(number) <= MAX_PAGE_NUMBER:
+            raise parameter_error(NUMBER, f"page[number] is a whole number from 1 to {MAX_PAGE_NUMBER}.")
         self.number = int(number)
         offset = (self.number - 1) * self.size
         rows = self._read(queryset[offset : offset + self.size + 1])
@@ -113,10 +125,9 @@ class DirectoryPagination(BasePagination):
         after = request.query_params.get(AFTER, "")
         queryset = queryset.order_by("pk")
         if after:
-            try:
-                queryset = queryset.filter(pk__gt=uuid.UUID(after))
-            except ValueError as error:
-                raise parameter_error(AFTER, "page[after] is the id of the last record seen.") from error
+            if not _ID.fullmatch(after):
+                raise parameter_error(AFTER, "page[after] is the id of the last record seen (or empty).")
+            queryset = queryset.filter(pk__gt=uuid.UUID(after))
         rows = self._read(queryset[: self.size + 1])
         self.has_next = len(rows) > self.size
         # The first page counts the collection (once per walk, not once per page).
@@ -171,18 +182,26 @@ class DirectoryPagination(BasePagination):
         return -(-self.count // self.size) if self.count is not None else None
 
     def get_schema_operation_parameters(self, view):
-        describe = {
-            SIZE: f"Records per page, 1–{self.max_size} (default {self.default_size}).",
-            NUMBER: "Page number, from 1 (page-number mode; counts the collection).",
-            AFTER: "Keyset mode for full syncs: empty for the first page, then follow links.next.",
-        }
+        described = [
+            (
+                SIZE,
+                {"type": "integer", "minimum": 1, "maximum": self.max_size},
+                f"Records per page, 1–{self.max_size} (default {self.default_size}).",
+            ),
+            (
+                NUMBER,
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
+                "Page number (page-number mode; counts the collection). Not with page[after]; "
+                "a page past the last is a 404.",
+            ),
+            (
+                AFTER,
+                {"type": "string", "pattern": f"^({ID_PATTERN})?$"},
+                "Keyset mode for full syncs: empty for the first page, then follow links.next. "
+                "Not with page[number] or sort.",
+            ),
+        ]
         return [
-            {
-                "name": name,
-                "required": False,
-                "in": "query",
-                "description": text,
-                "schema": {"type": "string"},
-            }
-            for name, text in describe.items()
+            {"name": name, "required": False, "in": "query", "description": text, "schema": schema}
+            for name, schema, text in described
         ]

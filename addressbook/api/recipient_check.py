@@ -17,7 +17,7 @@ from addressbook.api import documents
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import parameter_error
 from addressbook.api.renderers import Document
-from addressbook.api.schema import document_schema, query_parameters, resource_schema
+from addressbook.api.schema import document_schema, query_parameters, resource_schema, to_one
 from addressbook.choices import UsageMetric
 from addressbook.selectors.recipient_check import recipient_check
 from addressbook.services.usage import UsageEvent
@@ -47,7 +47,10 @@ RECIPIENT_CHECK_PARAMETERS = {
                             "enum": ["not-found", "inactive", "security", None],
                         },
                     },
-                    ["address", "organization"],
+                    {
+                        "address": to_one("addresses", nullable=True),
+                        "organization": to_one("organizations", nullable=True),
+                    },
                 ),
                 included=True,
             )

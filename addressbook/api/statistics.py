@@ -12,16 +12,17 @@ import datetime
 
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework_json_api.utils import format_value  # camelCase, as the rest of the API
 
 from addressbook.api.base import PlainParametersView
 from addressbook.api.errors import parameter_error
-from addressbook.api.schema import document_schema, query_parameters, resource_schema
+from addressbook.api.schema import TOKEN_REQUIRED, document_schema, query_parameters, resource_schema
 from addressbook.models import ApiClient
-from addressbook.models.statistics import check_period
+from addressbook.models.statistics import MAX_DAYS, check_period
 from addressbook.selectors.datasets import DATASETS, dataset_table
 
 STATISTICS_PARAMETERS = {
@@ -36,13 +37,45 @@ STATISTICS_PARAMETERS = {
         tags=["statistics"],
         description=(
             "One statistics dataset (see the admin's dashboard), for API clients with the analyst "
-            "scope. Rows are resources of type statistics; meta.columns names their attributes."
+            "scope. Rows are resources of type statistics; meta.columns names their attributes. "
+            "The period (filter[from] to filter[to]) must not end before it starts and is at most "
+            f"{MAX_DAYS} days long."
         ),
-        parameters=query_parameters(STATISTICS_PARAMETERS),
+        auth=TOKEN_REQUIRED,
+        parameters=[
+            OpenApiParameter(
+                "dataset",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(DATASETS),
+                description="The dataset.",
+            ),
+            *query_parameters(
+                STATISTICS_PARAMETERS,
+                schemas={name: {"type": "string", "format": "date"} for name in STATISTICS_PARAMETERS},
+            ),
+        ],
         responses={
             200: document_schema(
-                {"type": "array", "items": resource_schema("statistics", {}, [])},
-            )
+                {"type": "array", "items": resource_schema("statistics", None)},
+                meta={
+                    "type": "object",
+                    "required": ["dataset", "title", "from", "to", "columns"],
+                    "properties": {
+                        "dataset": {"type": "string", "enum": list(DATASETS)},
+                        "title": {"type": "string"},
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                        "columns": {
+                            "type": "object",
+                            "description": "Each attribute's column heading.",
+                            "additionalProperties": {"type": "string"},
+                        },
+                    },
+                },
+            ),
+            401: OpenApiResponse(description="No token was sent, or it is unknown, expired or revoked."),
+            403: OpenApiResponse(description="The token's API client does not have the analyst scope."),
         },
     )
 )
@@ -53,7 +86,10 @@ class StatisticsView(PlainParametersView):
 
     def get(self, request, dataset: str):
         client = getattr(request, "_auth", None)
-        if not isinstance(client, ApiClient) or not client.statistics_access:
+        if not isinstance(client, ApiClient):
+            # No credentials: 401 with WWW-Authenticate (RFC 9110), not 403.
+            raise NotAuthenticated("Statistics are for API clients with the analyst scope; send its token.")
+        if not client.statistics_access:
             raise PermissionDenied("Statistics are for API clients with the analyst scope.")
         if dataset not in DATASETS:
             raise NotFound(f"No dataset {dataset!r}; offered: {', '.join(DATASETS)}.")
