@@ -159,3 +159,16 @@ def test_manage_py_migrate_refuses_tables_the_application_owns(database_url):
     finally:
         with owner_connection() as owner, owner.cursor() as cursor:
             cursor.execute("DROP TABLE addressbook_legacy")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_dataset_vacuums_as_the_owner():
+    # when the benchmark's dataset is generated (outside a transaction, as manage.py runs it)
+    call_command("generate_dataset", organizations=12, addresses=40, seed=3, stdout=None)
+
+    # then the change feed was vacuumed: as the application it would have been skipped with a
+    # warning, since only an owner may vacuum a table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'addressbook_change'")
+        (last_vacuum,) = cursor.fetchone()
+    assert last_vacuum is not None
