@@ -87,7 +87,8 @@ class Workers:
         }
         self.processes: list[subprocess.Popen] = []
         # What a web process does: send tasks through the broker (here the test's own).
-        self.sender = Celery("sender", broker=broker_url, backend=broker_url)
+        # Not the current app: the tasks of the tests after these would be sent to this broker.
+        self.sender = Celery("sender", broker=broker_url, backend=broker_url, set_as_current=False)
 
     def running(self) -> subprocess.Popen:
         """A live worker: the last one started, or a new one."""
