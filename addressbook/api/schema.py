@@ -299,6 +299,13 @@ ERROR_RESPONSES = {
     "500": ("An unexpected error in the server.", {}),
     "503": ("The address book's database cannot be reached at the moment.", RETRY_AFTER),
 }
+#: Answered by the HTTP server before the API sees the request, in its own format (HTML).
+URI_TOO_LONG = {
+    "414": {
+        "description": "The URL is longer than the HTTP server takes (gunicorn: a request line "
+        "of 4,094 bytes); the HTTP server answers, not the API, so the body is not JSON."
+    }
+}
 
 
 def _content(schema: dict) -> dict:
@@ -354,6 +361,7 @@ def complete_documents(result, generator, request, public):
             for status, response in responses.items():
                 if int(status) >= 400:
                     response["content"] = _content(errors)
+            responses.update(URI_TOO_LONG)
     return result
 
 

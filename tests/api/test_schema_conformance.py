@@ -35,6 +35,50 @@ TIME_LIMIT_SECONDS = 600
 
 
 @pytest.fixture
+def schema(client, db) -> dict:
+    response = client.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_relationships_are_described_as_the_server_renders_them(schema):
+    schemas = schema["components"]["schemas"]
+    organization = schemas["Organization"]["properties"]["relationships"]["properties"]
+    address = schemas["FunctionAddress"]["properties"]["relationships"]["properties"]
+
+    # resource types as published, not the models' names; a top-level organisation's parent is null
+    assert organization["parent"]["properties"]["data"]["properties"]["type"]["enum"] == ["organizations"]
+    assert organization["parent"]["properties"]["data"]["nullable"] is True
+    assert "nullable" not in address["parent"]["properties"]["data"]  # every address has one
+    # an organisation's addresses are a link to their collection, without data
+    assert set(organization["addresses"]["properties"]) == {"links"}
+    # an address's codes come with their identifiers and how many there are
+    assert address["codes"]["properties"]["data"]["items"]["properties"]["type"]["enum"] == ["codes"]
+    assert address["codes"]["required"] == ["data", "meta"]
+
+
+def test_sparse_fieldsets_may_leave_out_any_attribute(schema):
+    for name in ("Organization", "FunctionAddress", "CodeSystem", "Code"):
+        assert "required" not in schema["components"]["schemas"][name]["properties"]["attributes"], name
+
+
+def test_every_operation_documents_its_errors_and_its_token(schema):
+    for path, item in schema["paths"].items():
+        operation = item["get"]
+        responses = operation["responses"]
+        for status in ("400", "401", "404", "406", "429", "500", "503"):
+            content = responses[status]["content"]
+            assert content["application/vnd.api+json"]["schema"] == {"$ref": "#/components/schemas/Errors"}
+        assert "Retry-After" in responses["429"]["headers"]
+        assert "Retry-After" in responses["503"]["headers"]
+        if path == "/api/statistics/{dataset}":
+            assert "403" in responses
+            assert operation["security"] == [{"apiToken": []}]
+        else:
+            assert operation["security"] == [{"apiToken": []}, {}], path  # anonymous reads allowed
+
+
+@pytest.fixture
 def analyst_token(db) -> str:
     """A token with the analyst scope (statistics) and a rate limit the run cannot reach."""
     client, token = api_client_create(name="Schemathesis", throttle_rate="100000/minute")
