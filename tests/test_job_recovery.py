@@ -29,6 +29,7 @@ from django.utils import timezone
 import addressbook.services.imports as imports_service
 from addressbook.choices import ImportStatus, ReportStatus
 from addressbook.models import FunctionAddress, ImportJob, StatisticsReport
+from addressbook.resources.addresses import FunctionAddressResource
 from addressbook.services.imports import (
     import_job_apply,
     import_job_create,
@@ -399,21 +400,35 @@ def test_a_report_whose_worker_is_gone_fails_and_is_computed_again_from_the_admi
 
 
 @pytest.mark.django_db
-def test_a_preview_stopped_by_the_soft_time_limit_fails_saying_so(malmo, federation_admin, monkeypatch):
-    # given a file whose reading outlasts the worker's soft time limit
+@pytest.mark.parametrize("confirmed", [False, True], ids=["preview", "import"])
+def test_a_job_stopped_by_the_soft_time_limit_half_way_says_so_and_writes_nothing(
+    malmo, federation_admin, monkeypatch, confirmed
+):
+    # given a file whose preview or import outlasts the worker's soft time limit at its 3rd row
     job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
+        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(5))
     )
+    if confirmed:
+        import_job_preview(job=job)
+    before_row = FunctionAddressResource.before_import_row
 
-    def out_of_time(*args, **kwargs):
-        raise SoftTimeLimitExceeded
+    def out_of_time(resource, row, **kwargs):
+        if len(resource.outcomes) == 2:
+            raise SoftTimeLimitExceeded
+        return before_row(resource, row, **kwargs)
 
-    monkeypatch.setattr(imports_service, "_run", out_of_time)
+    monkeypatch.setattr(FunctionAddressResource, "before_import_row", out_of_time)
 
-    # when it is previewed
-    import_job_preview(job=job)
+    # when it runs
+    if confirmed:
+        with pytest.raises(SoftTimeLimitExceeded):
+            import_job_apply(job=job, user=federation_admin)
+        job.refresh_from_db()
+    else:
+        import_job_preview(job=job)
 
-    # then it failed with what to do, in Swedish, and holds no lease
-    assert job.status == ImportStatus.FAILED
+    # then it stopped there (not just that row), said what to do in Swedish, and wrote nothing
+    assert job.status == (ImportStatus.REFUSED if confirmed else ImportStatus.FAILED)
     assert job.message.startswith("Filen tog längre tid än bakgrundsprocessens gräns på 25 minuter")
     assert job.run_token is None
+    assert imported() == 0

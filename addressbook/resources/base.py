@@ -21,6 +21,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Model
@@ -204,6 +205,9 @@ class AddressbookResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         # Recorded here, not in after_import_row: that hook is skipped for rows in error.
         row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.errors and isinstance(row_result.errors[-1].error, SoftTimeLimitExceeded):
+            # The worker's time is up: the whole import stops (and rolls back), not just this row.
+            raise row_result.errors[-1].error
         self.record(row, row_result, **kwargs)
         return row_result
 
