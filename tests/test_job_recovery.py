@@ -19,8 +19,10 @@ import uuid
 import psutil
 import pytest
 import redis
+from billiard.exceptions import WorkerLostError
 from celery import Celery
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import task_failure
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
@@ -39,6 +41,7 @@ from addressbook.services.imports import (
     progress_key,
 )
 from addressbook.services.statistics import statistics_reports_recover
+from addressbook.tasks import build_statistics_report_task
 from tests.own_services import OwnRedis, wait_until
 from tests.test_celery_worker import BASE_DIR, database_url
 from tests.test_import_bulk import addresses_file, csv
@@ -432,3 +435,34 @@ def test_a_job_stopped_by_the_soft_time_limit_half_way_says_so_and_writes_nothin
     assert job.message.startswith("Filen tog längre tid än bakgrundsprocessens gräns på 25 minuter")
     assert job.run_token is None
     assert imported() == 0
+
+
+@pytest.mark.django_db
+def test_a_report_whose_pool_process_was_killed_is_marked_failed_at_once(federation_admin):
+    # given a report being computed
+    today = timezone.localdate()
+    report = StatisticsReport.objects.create(
+        first_day=today,
+        last_day=today,
+        requested_by=federation_admin,
+        status=ReportStatus.RUNNING,
+        run_token=uuid.uuid4(),
+        heartbeat_at=timezone.now(),
+    )
+
+    # when the worker's main process reports its pool process lost (as Celery does after kill -9)
+    task_failure.send(
+        sender=build_statistics_report_task,
+        task_id="lost",
+        exception=WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL)."),
+        args=[str(report.pk)],
+        kwargs={},
+        traceback=None,
+        einfo=None,
+    )
+
+    # then the report failed at once, saying what to do, and holds no lease
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert report.message.startswith("Processen som beräknade rapporten stoppades")
+    assert (report.run_token, report.heartbeat_at) == (None, None)
