@@ -149,6 +149,10 @@ class StrictQueryParameters(BaseFilterBackend):
         ]
 
     def _validate(self, parameter: str, value: str, view) -> None:
+        single = getattr(view, "action", None) == "retrieve"
+        if single and (parameter == "sort" or parameter.startswith("page[")):
+            # One resource: nothing to sort or page, and saying nothing would hide the mistake.
+            raise parameter_error(parameter, f"A single resource takes no {parameter}.")
         if parameter == "sort":
             self._validate_sort(value, view)
             return

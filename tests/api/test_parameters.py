@@ -80,6 +80,13 @@ def test_a_parameter_that_is_not_utf_8_is_a_400_naming_it(api, directory, url, q
     assert error["code"] == "invalid_encoding"
 
 
+@pytest.mark.parametrize("query", ["sort=name", "page[size]=5", "page[number]=2", "page[after]="])
+def test_a_single_resource_is_neither_sorted_nor_paged(api, directory, query):
+    response = api.get(f"/api/organizations/{directory.malmo.pk}?{query}")
+
+    assert_error(response, 400, query.partition("=")[0])
+
+
 def test_utf_8_text_is_read_as_sent(api, directory):
     response = api.get("/api/organizations?filter[search]=malm%C3%B6")
 
