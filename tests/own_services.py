@@ -158,6 +158,16 @@ class OwnPostgres:
         """A fast shutdown, as a restart or fail-over does: every session is cut off."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def hang(self) -> None:
+        """The server stops accepting sessions but keeps its port: connecting never completes."""
+        os.kill(self._postmaster_pid(), signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self._postmaster_pid(), signal.SIGCONT)
+
+    def _postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def restore(self, database: str, dump: Path) -> None:
         """A database made from a ``pg_dump --format=custom`` file (tables owned by ``postgres``)."""
         server = ("-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres")
@@ -189,6 +199,7 @@ class OwnPostgres:
 
     def __exit__(self, *exc_info) -> None:
         if (self.data / "postmaster.pid").exists():
+            self.resume()  # a hung server must be able to stop
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
 

@@ -10,6 +10,7 @@ database; the machine's shared server is never stopped.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -106,3 +107,27 @@ def test_a_kept_connection_that_died_with_a_restart_is_replaced_unnoticed(postgr
     status, _headers, body = app.get(f"/api/addresses/{address.pk}")
     assert status == 200, body[:300]
     assert json.loads(body)["data"]["id"] == str(address.pk)
+
+
+def test_a_hung_server_is_a_503_once_the_connect_timeout_is_over(postgres, tmp_path, address):
+    # given a web process that connects afresh for every request, with a 2-second connect timeout
+    environment = {"CONN_MAX_AGE": "0", "DATABASE_CONNECT_TIMEOUT": "2"}
+    with WebApp(tmp_path, DATABASE_URL=postgres.url("addressbook"), REDIS_URL="", **environment) as app:
+        assert app.get(f"/api/addresses/{address.pk}")[0] == 200
+
+        # when PostgreSQL still holds its port but no longer answers a new session
+        postgres.hang()
+        began = time.monotonic()
+        status, headers, body = app.get(f"/api/addresses/{address.pk}")
+        waited = time.monotonic() - began
+
+        # then the client gets a JSON:API 503 once the connect timeout is over, not when the
+        # operating system or gunicorn's worker timeout (30 s) would give up
+        assert status == 503, body[:300]
+        assert headers["Content-Type"] == JSONAPI
+        assert headers["Retry-After"] == "5"
+        assert waited < 15, waited
+
+        # and once it answers again, so does the process
+        postgres.resume()
+        assert app.get(f"/api/addresses/{address.pk}")[0] == 200

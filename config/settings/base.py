@@ -123,6 +123,12 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A server that accepts the connection but never answers (hung, or a fail-over half done)
+# must not hold a request until the operating system gives up: after this many seconds the
+# API answers 503 with Retry-After (api/errors.py). libpq's own option; one in the URL wins.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 # Least privilege (addressbook.database_roles): with DATABASE_OWNER_URL, DATABASE_URL's role is
 # the application's, which may not alter history, and `migrate` connects as the owner of the
 # tables (its user, password, server and options; the database is DATABASE_URL's). Without it,
