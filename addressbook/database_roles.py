@@ -12,7 +12,12 @@ With ``DATABASE_OWNER_URL`` set, two roles share the database:
   ``updated_at``, which pghistory's context function upserts). No ``TRUNCATE``, no
   ``TRIGGER``, no ``CREATE`` on the schema, owner of nothing: the append-only triggers are no
   longer the only guard, since a role without ``UPDATE`` cannot use ``SET pgtrigger.ignore``
-  to get past them, and one that owns nothing cannot disable them.
+  to get past them, and one that owns nothing cannot disable them;
+- nor may the application write the directory unrecorded: every trigger (history, change
+  feed, search words) asks pgtrigger's ``_pgtrigger_should_ignore()`` whether
+  ``pgtrigger.ignore`` names it, and the owner's version of that function (below) refuses the
+  application's role any trigger it names. The application never skips one (it only sets the
+  empty list, ``addressbook.database``); the owner still may, for data repairs.
 
 Without ``DATABASE_OWNER_URL`` one role does everything, as before the split; ``check --deploy``
 warns about it (``addressbook.W001``).
@@ -94,6 +99,7 @@ def grant_app_privileges(connection: BaseDatabaseWrapper, role: str) -> None:
         statements = _grant_statements(role, schema, history_tables())
         for statement in statements:
             cursor.execute(statement)
+        refuse_trigger_bypass(cursor, role, schema)
 
 
 def _refuse_tables_owned_by(cursor, role: str, owner: str, schema: str) -> None:
@@ -148,6 +154,36 @@ def _grant_statements(role: str, schema: str, history: dict[str, tuple[str, ...]
                 )
             )
     return statements
+
+
+# pgtrigger's own function, as its triggers call it, with one change: a trigger named in
+# pgtrigger.ignore is skipped for any role but the application's, which is refused. It also reads
+# the setting with missing_ok rather than inside an EXCEPTION block (a subtransaction per call):
+# an unset or reset setting ('') skips nothing, as pgtrigger's does. pgtrigger writes its own
+# version again whenever a migration installs a trigger; this runs after every migrate.
+SHOULD_IGNORE_FUNCTION = """
+CREATE OR REPLACE FUNCTION {function}(trigger_name name) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    ignored TEXT[] := NULLIF(current_setting('pgtrigger.ignore', true), '')::TEXT[];
+BEGIN
+    IF ignored IS NULL OR NOT trigger_name = ANY(ignored) THEN
+        RETURN FALSE;
+    END IF;
+    IF current_user = {role} THEN
+        RAISE EXCEPTION 'role % may not skip trigger % (pgtrigger.ignore): the directory is never '
+            'written without its history', current_user, trigger_name
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN TRUE;
+END;
+$$
+"""
+
+
+def refuse_trigger_bypass(cursor, role: str, schema: str) -> None:
+    """As the owner: pgtrigger's ``_pgtrigger_should_ignore`` refuses ``role`` (module docstring)."""
+    function = sql.Identifier(schema, "_pgtrigger_should_ignore")
+    cursor.execute(sql.SQL(SHOULD_IGNORE_FUNCTION).format(function=function, role=sql.Literal(role)))
 
 
 def grant_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:

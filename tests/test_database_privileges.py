@@ -97,6 +97,35 @@ def test_the_trigger_bypass_is_refused_too(history):
         assert cursor.fetchall() == [("Malmö stad",)]
 
 
+def test_the_directory_cannot_be_written_without_its_history(history):
+    # given the setting that makes pgtrigger skip the triggers recording an organisation's
+    # history and its change-feed entry
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+            ["addressbook_organization", "pgtrigger_%"],
+        )
+        (triggers,) = cursor.fetchone()
+    bypass = sql.SQL("SET LOCAL pgtrigger.ignore = {}; ").format(sql.Literal("{" + ",".join(triggers) + "}"))
+
+    # then the application's role may not write Malmö unrecorded
+    rename = sql.SQL("UPDATE addressbook_organization SET name = 'Malmö kommun'")
+    assert refusal(bypass + rename) is psycopg.errors.InsufficientPrivilege
+    history.refresh_from_db()
+    assert history.name == "Malmö stad"
+    # without it the same write is made, and recorded
+    assert refusal(rename) is None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name FROM {EVENT_TABLE} ORDER BY pgh_id")  # noqa: S608
+        assert cursor.fetchall() == [("Malmö stad",), ("Malmö kommun",)]
+
+    # while the owner still may skip a trigger (a data repair), as pgtrigger lets it
+    with owner_connection() as owner, transaction.atomic(using=owner.alias), owner.cursor() as cursor:
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + triggers[0] + "}"])
+        cursor.execute("SELECT _pgtrigger_should_ignore(%s)", [triggers[0]])
+        assert cursor.fetchone() == (True,)
+
+
 def test_the_change_feed_may_only_be_numbered(history):
     change = Change.objects.get()
 
