@@ -57,8 +57,14 @@ def preview_import_task(job_id: str) -> str:
 
 
 @shared_task(name="addressbook.apply_import")
-def apply_import_task(job_id: str, user_id: int) -> str:
-    """Apply a confirmed import preview (refused, not retried, if the data changed since)."""
+def apply_import_task(job_id: str, user_id: int, confirmation: str | None = None) -> str:
+    """Apply a confirmed import preview (refused, not retried, if the data changed since).
+
+    ``confirmation`` (import_job_confirm's) makes a message delivered again after its job went
+    back to its preview do nothing; messages queued before it existed carry none.
+    """
+    import uuid
+
     from django.contrib.auth import get_user_model
 
     from addressbook.models import ImportJob
@@ -66,7 +72,11 @@ def apply_import_task(job_id: str, user_id: int) -> str:
 
     job = ImportJob.objects.get(pk=job_id)
     try:
-        return import_job_apply(job=job, user=get_user_model().objects.get(pk=user_id)).status
+        return import_job_apply(
+            job=job,
+            user=get_user_model().objects.get(pk=user_id),
+            confirmation=uuid.UUID(confirmation) if confirmation else None,
+        ).status
     except ImportRefusedError:
         return ImportJob.objects.get(pk=job_id).status
 

@@ -41,7 +41,7 @@ from addressbook.services.imports import (
     progress_key,
 )
 from addressbook.services.statistics import statistics_reports_recover
-from addressbook.tasks import build_statistics_report_task
+from addressbook.tasks import apply_import_task, build_statistics_report_task
 from tests.own_services import OwnRedis, wait_until
 from tests.test_celery_worker import BASE_DIR, database_url
 from tests.test_import_bulk import addresses_file, csv
@@ -339,6 +339,42 @@ def test_an_import_whose_worker_is_gone_goes_back_to_its_preview_and_is_confirme
     assert imported() == 3
     alive.refresh_from_db()
     assert alive.status == ImportStatus.PREVIEWING
+
+
+@pytest.mark.django_db
+def test_the_lost_import_message_delivered_again_later_does_not_import_a_preview_sent_back(
+    short_lease, as_user, malmo, federation_admin, settings, monkeypatch
+):
+    # given an import confirmed in the admin and queued for a worker (what the message carries)
+    settings.IMPORT_INLINE_BYTES = 0
+    queued: list[tuple] = []
+    monkeypatch.setattr(apply_import_task, "delay_on_commit", lambda *args: queued.append(args))
+    job = import_job_create(
+        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
+    )
+    import_job_preview(job=job)
+    client = as_user(federation_admin)
+    confirm = reverse("admin:addressbook_importjob_confirm", args=[job.pk])
+    client.post(confirm)
+    [message] = queued
+
+    # when its worker dies for good (the whole worker: the broker keeps the message unacknowledged)
+    # and the sweep sends the import back to its preview
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.APPLYING, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
+    )
+    assert import_jobs_recover() == 1
+
+    # then the message, delivered again when the broker's visibility timeout is over, imports
+    # nothing: the administrator was told to confirm again and has not
+    assert apply_import_task(*message) == ImportStatus.PREVIEWED
+    assert imported() == 0
+
+    # and a new confirmation imports it, once, whatever comes of the old message afterwards
+    client.post(confirm)
+    assert apply_import_task(*queued[1]) == ImportStatus.APPLIED
+    assert apply_import_task(*message) == ImportStatus.APPLIED
+    assert imported() == 3
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from addressbook.services.imports import (
     error_file,
     export_file,
     import_job_apply,
+    import_job_confirm,
     import_job_create,
     import_job_preview,
     import_job_restart,
@@ -228,10 +229,15 @@ class ImportJobAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_add_permission(request):
             raise PermissionDenied
         if job.file.size > settings.IMPORT_INLINE_BYTES:
-            apply_import_task.delay_on_commit(str(job.pk), request.user.pk)
-            self.message_user(
-                request, _("The import runs in the background; this page shows how far it has come.")
-            )
+            confirmation = import_job_confirm(job=job)
+            if confirmation is None:
+                refused = _("Only a finished preview that is not imported yet can be imported.")
+                self.message_user(request, refused, messages.ERROR)
+            else:
+                apply_import_task.delay_on_commit(str(job.pk), request.user.pk, str(confirmation))
+                self.message_user(
+                    request, _("The import runs in the background; this page shows how far it has come.")
+                )
         else:
             try:
                 import_job_apply(job=job, user=request.user)

@@ -56,6 +56,10 @@ class ImportJob(WorkerJob):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     preview_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # The confirmation the queued import's message carries: a message the broker delivers
+    # again after its worker died (an hour later) may import only while it is still current,
+    # not after the job went back to its preview to be confirmed again (or not).
+    confirmation = models.UUIDField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -177,11 +177,24 @@ class _RunSupersededError(Exception):
     """The run lost its job to another run while it worked: its work is rolled back."""
 
 
-def import_job_apply(*, job: ImportJob, user) -> ImportJob:
+def import_job_confirm(*, job: ImportJob) -> uuid.UUID | None:
+    """Records a confirmation of the preview for a queued import (see ``import_job_apply``).
+
+    None if the job is no longer a preview waiting to be imported.
+    """
+    confirmation = uuid.uuid4()
+    confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+        confirmation=confirmation
+    )
+    return confirmation if confirmed else None
+
+
+def import_job_apply(*, job: ImportJob, user, confirmation: uuid.UUID | None = None) -> ImportJob:
     """Applies a preview, all rows or none; refused if the outcome would differ from it.
 
     The records and the job's "imported" are written in one transaction: an import whose
-    worker dies half-way has written nothing and can be confirmed again.
+    worker dies half-way has written nothing and can be confirmed again. A queued import
+    passes the ``confirmation`` it was queued with, and is applied only while that is current.
     """
     if job.summary.get(ImportAction.ERROR):
         raise ImportRefusedError(
@@ -189,7 +202,12 @@ def import_job_apply(*, job: ImportJob, user) -> ImportJob:
         )
     # One confirmation applies it once, however often the button is pressed; a run that is
     # gone (lease ran out) is replaced by this one.
-    token = job_lease_claim(job, waiting=ImportStatus.PREVIEWED, running=ImportStatus.APPLYING)
+    token = job_lease_claim(
+        job,
+        waiting=ImportStatus.PREVIEWED,
+        running=ImportStatus.APPLYING,
+        only_if=None if confirmation is None else Q(confirmation=confirmation),
+    )
     if token is None:
         raise ImportRefusedError(_("Only a finished preview that is not imported yet can be imported."))
     with job_lease_kept(job, token):
@@ -273,8 +291,15 @@ def import_job_abandon(*, job: ImportJob, token: uuid.UUID | None = None) -> boo
                 "or past its time limit of %(minutes)d minutes). Nothing was imported: read the file "
                 "again."
             ) % {"minutes": minutes}
+    # An import back at its preview waits for a new confirmation: the lost run's message, if
+    # the broker delivers it again, no longer imports it (import_job_apply).
     return job_lease_break(
-        job, running=job.status, token=token, status=ABANDONED_TO[job.status], message=message
+        job,
+        running=job.status,
+        token=token,
+        status=ABANDONED_TO[job.status],
+        message=message,
+        **({"confirmation": None} if job.status == ImportStatus.APPLYING else {}),
     )
 
 

@@ -38,10 +38,13 @@ def lease_seconds() -> float:
     return float(settings.JOB_LEASE_SECONDS)
 
 
-def job_lease_claim(job: WorkerJob, *, waiting: str, running: str, **changes) -> uuid.UUID | None:
+def job_lease_claim(
+    job: WorkerJob, *, waiting: str, running: str, only_if: Q | None = None, **changes
+) -> uuid.UUID | None:
     """Moves ``job`` on to ``running`` for this run, if no live run holds it; its token, or None.
 
-    ``job`` is read again either way, so the caller sees where it stands.
+    ``only_if`` narrows what may be claimed further. ``job`` is read again either way, so the
+    caller sees where it stands.
     """
     token = uuid.uuid4()
     now = timezone.now()
@@ -49,7 +52,7 @@ def job_lease_claim(job: WorkerJob, *, waiting: str, running: str, **changes) ->
     claimable = Q(status=waiting) | Q(status=running, heartbeat_at__lt=lapsed)
     claimed = (
         type(job)
-        .objects.filter(claimable, pk=job.pk)
+        .objects.filter(claimable, only_if or Q(), pk=job.pk)
         .update(status=running, run_token=token, heartbeat_at=now, updated_at=now, **changes)
     )
     job.refresh_from_db()
