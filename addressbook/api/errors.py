@@ -121,6 +121,11 @@ def not_found(request, exception=None):
     return response
 
 
+def unknown_path(request):
+    """The view of every path under /api/ that names nothing: the JSON:API 404, whatever DEBUG says."""
+    return not_found(request)
+
+
 def server_error(request):
     """An uncaught exception (``handler500``): a JSON:API 500, or 503 if the database is down.
 

@@ -12,6 +12,7 @@ from addressbook.api.directory import (
     OrganizationViewSet,
 )
 from addressbook.api.docs import DocsView, SchemaView
+from addressbook.api.errors import unknown_path
 from addressbook.api.recipient_check import RecipientCheckView
 from addressbook.api.statistics import StatisticsView
 
@@ -48,4 +49,7 @@ urlpatterns = [
     path("schema", SchemaView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script, so CSP can forbid them.
     path("docs", DocsView.as_view(url_name="addressbook-api:schema"), name="docs"),
+    # Last: any other path under /api/ (a malformed id among them) is the JSON:API 404, also
+    # under DEBUG, where Django would answer with its HTML page listing every URL pattern.
+    re_path(r"^.*$", unknown_path, name="unknown"),
 ]
