@@ -62,6 +62,18 @@ def a_stale_heartbeat() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=3 * LEASE_SECONDS)
 
 
+def three_row_import(user) -> ImportJob:
+    content = csv(addresses_file(3))
+    return import_job_create(user=user, resource="addresses", file_name="a.csv", content=content)
+
+
+def left_by_a_silent_worker(job: ImportJob, status: str) -> None:
+    """``job`` as a worker leaves it that claimed it and then went silent for longer than a lease."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
+    )
+
+
 @pytest.fixture
 def short_lease(settings):
     settings.JOB_LEASE_SECONDS = LEASE_SECONDS
@@ -227,12 +239,8 @@ def test_a_redelivered_message_takes_over_a_job_whose_worker_went_silent(
     short_lease, malmo, federation_admin
 ):
     # given a preview whose worker claimed it and then went silent for longer than a lease
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.PREVIEWING, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
-    )
+    job = three_row_import(federation_admin)
+    left_by_a_silent_worker(job, ImportStatus.PREVIEWING)
 
     # when its message is delivered again
     import_job_preview(job=job)
@@ -248,9 +256,7 @@ def test_a_message_delivered_twice_does_nothing_while_the_first_run_lives(
     short_lease, malmo, federation_admin
 ):
     # given an import whose worker is alive (its heartbeat is fresh)
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
+    job = three_row_import(federation_admin)
     import_job_preview(job=job)
     live = uuid.uuid4()
     ImportJob.objects.filter(pk=job.pk).update(
@@ -272,9 +278,7 @@ def test_a_run_that_lost_its_job_to_another_rolls_its_import_back(
     short_lease, malmo, federation_admin, monkeypatch
 ):
     # given a preview, and a run that stalls while importing until another run takes the job over
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
+    job = three_row_import(federation_admin)
     import_job_preview(job=job)
     successor = uuid.uuid4()
     real_run = imports_service._run
@@ -310,16 +314,10 @@ def test_an_import_whose_worker_is_gone_goes_back_to_its_preview_and_is_confirme
     short_lease, as_user, malmo, federation_admin
 ):
     # given an import whose worker went silent two leases ago, and one whose worker lives
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
+    job = three_row_import(federation_admin)
     import_job_preview(job=job)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.APPLYING, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
-    )
-    alive = import_job_create(
-        user=federation_admin, resource="addresses", file_name="b.csv", content=csv(addresses_file(3))
-    )
+    left_by_a_silent_worker(job, ImportStatus.APPLYING)
+    alive = three_row_import(federation_admin)
     ImportJob.objects.filter(pk=alive.pk).update(
         status=ImportStatus.PREVIEWING, run_token=uuid.uuid4(), heartbeat_at=timezone.now()
     )
@@ -349,9 +347,7 @@ def test_the_lost_import_message_delivered_again_later_does_not_import_a_preview
     settings.IMPORT_INLINE_BYTES = 0
     queued: list[tuple] = []
     monkeypatch.setattr(apply_import_task, "delay_on_commit", lambda *args: queued.append(args))
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
+    job = three_row_import(federation_admin)
     import_job_preview(job=job)
     client = as_user(federation_admin)
     confirm = reverse("admin:addressbook_importjob_confirm", args=[job.pk])
@@ -360,9 +356,7 @@ def test_the_lost_import_message_delivered_again_later_does_not_import_a_preview
 
     # when its worker dies for good (the whole worker: the broker keeps the message unacknowledged)
     # and the sweep sends the import back to its preview
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.APPLYING, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
-    )
+    left_by_a_silent_worker(job, ImportStatus.APPLYING)
     assert import_jobs_recover() == 1
 
     # then the message, delivered again when the broker's visibility timeout is over, imports
@@ -382,12 +376,8 @@ def test_a_preview_whose_worker_is_gone_fails_and_is_read_again_from_the_admin(
     short_lease, as_user, malmo, federation_admin
 ):
     # given a preview whose worker went silent two leases ago
-    job = import_job_create(
-        user=federation_admin, resource="addresses", file_name="a.csv", content=csv(addresses_file(3))
-    )
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.PREVIEWING, run_token=uuid.uuid4(), heartbeat_at=a_stale_heartbeat()
-    )
+    job = three_row_import(federation_admin)
+    left_by_a_silent_worker(job, ImportStatus.PREVIEWING)
 
     # when the sweep runs and an administrator presses "read the file again"
     assert import_jobs_recover() == 1
