@@ -74,6 +74,19 @@ def left_by_a_silent_worker(job: ImportJob, status: str) -> None:
     )
 
 
+def running_report(user, *, heartbeat_at: datetime.datetime) -> StatisticsReport:
+    """Today's report, held by a run whose worker last beat at ``heartbeat_at``."""
+    today = timezone.localdate()
+    return StatisticsReport.objects.create(
+        first_day=today,
+        last_day=today,
+        requested_by=user,
+        status=ReportStatus.RUNNING,
+        run_token=uuid.uuid4(),
+        heartbeat_at=heartbeat_at,
+    )
+
+
 @pytest.fixture
 def short_lease(settings):
     settings.JOB_LEASE_SECONDS = LEASE_SECONDS
@@ -398,15 +411,7 @@ def test_a_report_whose_worker_is_gone_fails_and_is_computed_again_from_the_admi
     short_lease, as_user, federation_admin, django_capture_on_commit_callbacks
 ):
     # given a report whose worker went silent two leases ago
-    today = timezone.localdate()
-    report = StatisticsReport.objects.create(
-        first_day=today,
-        last_day=today,
-        requested_by=federation_admin,
-        status=ReportStatus.RUNNING,
-        run_token=uuid.uuid4(),
-        heartbeat_at=a_stale_heartbeat(),
-    )
+    report = running_report(federation_admin, heartbeat_at=a_stale_heartbeat())
 
     # when the sweep runs and an administrator uses "compute again" on it
     assert statistics_reports_recover() == 1
@@ -466,15 +471,7 @@ def test_a_job_stopped_by_the_soft_time_limit_half_way_says_so_and_writes_nothin
 @pytest.mark.django_db
 def test_a_report_whose_pool_process_was_killed_is_marked_failed_at_once(federation_admin):
     # given a report being computed
-    today = timezone.localdate()
-    report = StatisticsReport.objects.create(
-        first_day=today,
-        last_day=today,
-        requested_by=federation_admin,
-        status=ReportStatus.RUNNING,
-        run_token=uuid.uuid4(),
-        heartbeat_at=timezone.now(),
-    )
+    report = running_report(federation_admin, heartbeat_at=timezone.now())
 
     # when the worker's main process reports its pool process lost (as Celery does after kill -9)
     task_failure.send(
