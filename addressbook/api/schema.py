@@ -87,21 +87,28 @@ def relationship_schemas(writer: documents.ResourceWriter) -> dict[str, dict]:
                 },
             }
     for link in writer.links:
-        relationships[link.name] = {
-            "type": "object",
-            "description": "A link to the related collection, which pages and filters (no data).",
-            "required": ["links"],
-            "additionalProperties": False,
-            "properties": {
-                "links": {
-                    "type": "object",
-                    "required": ["related"],
-                    "additionalProperties": False,
-                    "properties": {"related": {"type": "string", "format": "uri"}},
-                }
-            },
-        }
+        relationships[link.name] = related_link(
+            "A link to the related collection, which pages and filters (no data)."
+        )
     return relationships
+
+
+def related_link(description: str) -> dict:
+    """A relationship object that is only a link (``links.related``) to where the records are."""
+    return {
+        "type": "object",
+        "description": description,
+        "required": ["links"],
+        "additionalProperties": False,
+        "properties": {
+            "links": {
+                "type": "object",
+                "required": ["related"],
+                "additionalProperties": False,
+                "properties": {"related": {"type": "string", "format": "uri"}},
+            }
+        },
+    }
 
 
 class DirectoryResourceObject(JsonApiResourceObject):

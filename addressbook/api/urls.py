@@ -13,6 +13,7 @@ from addressbook.api.directory import (
 )
 from addressbook.api.docs import DocsView, SchemaView
 from addressbook.api.errors import unknown_path
+from addressbook.api.front_door import FrontDoorView
 from addressbook.api.recipient_check import RecipientCheckView
 from addressbook.api.statistics import StatisticsView
 
@@ -27,6 +28,8 @@ router.register("codes", CodeViewSet, basename="code")
 UUID = UUID_PATTERN
 
 urlpatterns = [
+    # The base URL itself: links to everything below.
+    path("", FrontDoorView.as_view(), name="front-door"),
     *router.urls,
     re_path(
         rf"^organizations/(?P<organization_pk>{UUID})/addresses$",

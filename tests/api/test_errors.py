@@ -166,7 +166,8 @@ def test_a_malformed_id_is_a_404_error_document(api, path):
     assert_error(api.get(path), 404)
 
 
-@pytest.mark.parametrize("path", ["/api/", "/api/nothing-here", "/api/addresses/123"])
+# (/api/ itself is the front door: tests/api/test_front_door.py)
+@pytest.mark.parametrize("path", ["/api/addresses/", "/api/nothing-here", "/api/addresses/123"])
 def test_a_path_that_names_nothing_is_a_404_error_document_also_under_debug(api, settings, path):
     # make run runs with DEBUG, where Django would list every URL pattern in an HTML page
     settings.DEBUG = True
