@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
 from addressbook.models import ImportJob, Organization
@@ -31,7 +32,7 @@ from addressbook.services.imports import (
     template_file,
 )
 from addressbook.spreadsheets import CONTENT_TYPES, format_of
-from addressbook.spreadsheets.write import sheet_response
+from addressbook.spreadsheets.write import file_stem, sheet_response
 from addressbook.tasks import apply_import_task, preview_import_task
 
 # Preview rows shown per page.
@@ -264,7 +265,12 @@ class ImportJobAdmin(admin.ModelAdmin):
         if job.status == ImportStatus.FAILED:
             raise Http404  # an unreadable file has no rows to return
         stem = job.file_name.rsplit(".", 1)[0]
-        return sheet_response(error_file(job=job), f"{stem}-fel", format_of(job.file_name))
+        # The uploaded name kept as it is (the administrator recognises it), a word added.
+        return sheet_response(
+            error_file(job=job),
+            f"{stem}-{file_stem(pgettext('file name', 'errors'))}",
+            format_of(job.file_name),
+        )
 
     # -- files out -----------------------------------------------------------------------
     def _check_format(self, resource: str, file_format: str) -> None:
@@ -276,12 +282,13 @@ class ImportJobAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         content = export_file(resource=resource, user=request.user, file_format=file_format)
-        return sheet_response(content, f"{resource}-{timezone.localdate():%Y-%m-%d}", file_format)
+        name = file_stem(ImportResource(resource).label, f"{timezone.localdate():%Y-%m-%d}")
+        return sheet_response(content, name, file_format)
 
     def template_view(self, request: HttpRequest, resource: str, file_format: str) -> HttpResponse:
         self._check_format(resource, file_format)
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return sheet_response(
-            template_file(resource=resource, file_format=file_format), f"{resource}-mall", file_format
-        )
+        # Named in the admin's language, as its sheet and headers are: funktionsadresser-mall.csv.
+        name = file_stem(ImportResource(resource).label, pgettext("file name", "template"))
+        return sheet_response(template_file(resource=resource, file_format=file_format), name, file_format)

@@ -12,17 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from addressbook.charts import bar_chart, county_map
 from addressbook.choices import County, ReportStatus
 from addressbook.models import StatisticsReport
-from addressbook.selectors.datasets import DATASETS, dataset_table
+from addressbook.selectors.datasets import DATASETS
 from addressbook.selectors.directory_statistics import production_by_county
 from addressbook.selectors.usage_statistics import lookups_per_day
-from addressbook.services.statistics import statistics_report_restart
+from addressbook.services.statistics import dataset_display_table, statistics_report_restart
 from addressbook.spreadsheets import CONTENT_TYPES
-from addressbook.spreadsheets.write import sheet_response, write_sheet
+from addressbook.spreadsheets.write import file_stem, sheet_response, write_sheet
 from addressbook.tasks import build_statistics_report_task
 
 # The periods the dashboard offers, in days.
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest, admin_site) -> TemplateResponse:
     per_day = lookups_per_day(first, last)
     tables = []
     for key in DASHBOARD_TABLES:
-        headers, rows = dataset_table(key, first, last)
+        headers, rows = dataset_display_table(key, first, last)
         tables.append(
             {
                 "key": key,
@@ -107,9 +107,12 @@ def download(request: HttpRequest, admin_site, dataset: str, file_format: str) -
     if dataset not in DATASETS or file_format not in CONTENT_TYPES:
         raise Http404
     _days, first, last = _period(request)
-    headers, rows = dataset_table(dataset, first, last)
+    headers, rows = dataset_display_table(dataset, first, last)
+    title = DATASETS[dataset].title
     return sheet_response(
-        write_sheet(headers, rows, file_format=file_format), f"{dataset}-{first}-{last}", file_format
+        write_sheet(headers, rows, file_format=file_format, title=title),
+        file_stem(title, first.isoformat(), last.isoformat()),
+        file_format,
     )
 
 
@@ -194,4 +197,7 @@ def report_file(request: HttpRequest, admin_site, report_id) -> HttpResponse:
     if report is None or not report.file:
         raise Http404
     with report.file.open("rb") as stored:
-        return sheet_response(stored.read(), f"statistik-{report.first_day}-{report.last_day}", "xlsx")
+        name = file_stem(
+            pgettext("file name", "statistics"), report.first_day.isoformat(), report.last_day.isoformat()
+        )
+        return sheet_response(stored.read(), name, "xlsx")

@@ -457,12 +457,16 @@ def export_file(*, resource: str, user, file_format: str, queryset: QuerySet | N
         [resource_object.export_field(item, record) for item in resource_object.own_columns()]
         for record in records
     )
-    return write_sheet(resource_object.headers(), rows, file_format=file_format)
+    return write_sheet(
+        resource_object.headers(), rows, file_format=file_format, title=ImportResource(resource).label
+    )
 
 
 def template_file(*, resource: str, file_format: str) -> bytes:
     """An empty sheet with the resource's headers, to fill in."""
-    return write_sheet(RESOURCES[resource].headers(), [], file_format=file_format)
+    return write_sheet(
+        RESOURCES[resource].headers(), [], file_format=file_format, title=ImportResource(resource).label
+    )
 
 
 def error_file(*, job: ImportJob) -> bytes:
@@ -474,4 +478,6 @@ def error_file(*, job: ImportJob) -> bytes:
             f"{column}: {message}" if column else message for column, message in row.errors
         )
     rows = ([*values, "; ".join(problems[number])] for number, values in table.rows if number in problems)
-    return write_sheet([*table.headers, str(_("Errors"))], rows, file_format=format_of(job.file_name))
+    return write_sheet(
+        [*table.headers, str(_("Errors"))], rows, file_format=format_of(job.file_name), title=_("Errors")
+    )

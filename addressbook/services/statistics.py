@@ -14,11 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from addressbook.choices import ReportStatus
+from addressbook.choices import OrganizationKind, OrganizationType, ReportStatus, Status
 from addressbook.models import StatisticSnapshot, StatisticsReport
 from addressbook.selectors.datasets import DATASETS, dataset_table
+from addressbook.selectors.recipient_check import RecipientCheckOutcome
 from addressbook.services.job_leases import (
     job_lease_break,
     job_lease_claim,
@@ -26,7 +28,53 @@ from addressbook.services.job_leases import (
     job_lease_kept,
     job_leases_abandoned,
 )
-from addressbook.spreadsheets.write import xlsx_row
+from addressbook.spreadsheets.write import sheet_name, xlsx_row
+
+# What a person reads for the machine values some datasets hold, by dataset and column. The
+# datasets keep the values (the API hands them out as they are); the admin's page, its
+# downloads and the report workbooks show these labels, in the language of the moment.
+_OUTCOME_LABELS = {
+    RecipientCheckOutcome.ACCEPTED: gettext_lazy("Accepted"),
+    RecipientCheckOutcome.REJECTED: gettext_lazy("Rejected"),
+}
+_REASON_LABELS = {
+    RecipientCheckOutcome.NOT_FOUND: gettext_lazy("Address not found"),
+    RecipientCheckOutcome.INACTIVE: gettext_lazy("Address not active"),
+    RecipientCheckOutcome.SECURITY: gettext_lazy("Address belongs to another participant"),
+}
+DISPLAY_LABELS: dict[str, dict[int, dict]] = {
+    "recipient_checks": {0: _OUTCOME_LABELS, 1: _REASON_LABELS},
+    "organizations_by_category": {
+        0: dict(OrganizationType.choices),
+        1: dict(OrganizationKind.choices),
+        3: dict(Status.choices),
+    },
+}
+
+
+def dataset_display_rows(key: str, rows: list[list]) -> list[list]:
+    """A dataset's rows as a person reads them: outcomes and statuses by their translated labels.
+
+    A value without a label (a new outcome, an empty reason) is shown as it is.
+    """
+    columns = DISPLAY_LABELS.get(key)
+    if not columns:
+        return rows
+    return [
+        [
+            str(columns[index].get(value, value)) if index in columns and value else value
+            for index, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+
+
+def dataset_display_table(
+    key: str, first: datetime.date, last: datetime.date
+) -> tuple[list[str], list[list]]:
+    """A dataset's headers and rows for people (the admin, its files, the reports), not the API."""
+    headers, rows = dataset_table(key, first, last)
+    return headers, dataset_display_rows(key, rows)
 
 
 @transaction.atomic
@@ -71,8 +119,8 @@ def statistics_report_build(*, report: StatisticsReport) -> None:
 def _workbook(report: StatisticsReport, token: uuid.UUID) -> bytes:
     workbook = Workbook(write_only=True)
     for number, dataset in enumerate(DATASETS.values(), start=1):
-        headers, rows = dataset_table(dataset.key, report.first_day, report.last_day)
-        sheet = workbook.create_sheet(str(dataset.title)[:31])
+        headers, rows = dataset_display_table(dataset.key, report.first_day, report.last_day)
+        sheet = workbook.create_sheet(sheet_name(dataset.title))
         sheet.append(headers)
         for row in rows:
             sheet.append(xlsx_row(row))
