@@ -15,11 +15,50 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from addressbook import two_factor
 from addressbook.choices import Role
 from addressbook.roles import role_of
 from addressbook.selectors.addresses import function_addresses_unconfirmed
+
+# The sections the login protections bring (django-axes, django-otp), by app label, under
+# names an administrator reads in the admin's language: their own are English or the label.
+# Given to their apps by addressbook.apps.AddressbookAdminConfig.ready().
+THIRD_PARTY_SECTIONS = {
+    "axes": _("Login lockouts"),
+    "otp_totp": _("Second factor: authenticator apps"),
+    "otp_static": _("Second factor: backup codes"),
+}
+# Their models' names in the menu, by app label and model name, where the catalogue cannot
+# help: django-otp's are plain English ("TOTP device"). django-axes's are marked for
+# translation and translated in the catalogue, which also reaches their pages' titles.
+THIRD_PARTY_MODELS = {
+    ("otp_totp", "totpdevice"): pgettext_lazy("second factor", "Authenticator apps"),
+    ("otp_static", "staticdevice"): pgettext_lazy("second factor", "Backup codes"),
+}
+
+
+def _hidden_models() -> set[tuple[str, str]]:
+    """Sections' models left out of the menu: tables the settings keep empty show nothing."""
+    hidden = set()
+    if not getattr(settings, "AXES_ENABLE_ACCESS_FAILURE_LOG", False):
+        hidden.add(("axes", "accessfailurelog"))
+    if getattr(settings, "AXES_DISABLE_ACCESS_LOG", False):
+        hidden.add(("axes", "accesslog"))
+    return hidden
+
+
+def _menu_section(app: dict) -> dict:
+    """An app's entry in the menu, a third party's models under our names, hidden ones left out."""
+    app_label = app["app_label"]
+    hidden = _hidden_models()
+    models = []
+    for model in app["models"]:
+        key = (app_label, model["object_name"].lower())
+        if key not in hidden:
+            models.append({**model, "name": THIRD_PARTY_MODELS.get(key, model["name"])})
+    return {**app, "models": models}
 
 
 class AddressbookAdminSite(admin.AdminSite):
@@ -78,6 +117,13 @@ class AddressbookAdminSite(admin.AdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def _build_app_dict(self, request: HttpRequest, label=None):
+        # Django builds the menu, the index and each app's page from this: the third-party
+        # models get their translated names here (Django sorts by name afterwards).
+        app_dict = super()._build_app_dict(request, label)
+        sections = {app_label: _menu_section(app) for app_label, app in app_dict.items()}
+        return {app_label: app for app_label, app in sections.items() if app["models"]}
 
     def index(self, request: HttpRequest, extra_context=None):
         # An organisation administrator's reminder: their addresses nobody has confirmed lately.

@@ -31,3 +31,15 @@ class AddressbookAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "addressbook.admin_site.AddressbookAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.apps import apps
+
+        from addressbook.admin_site import THIRD_PARTY_SECTIONS
+
+        # The login protections' apps are named "Axes", "Otp_Totp" and "Otp_Static", which
+        # the admin shows in its menu, titles and breadcrumbs: they get translated names
+        # (an app's name is not part of its migrations, unlike its models' names).
+        for label, name in THIRD_PARTY_SECTIONS.items():
+            apps.get_app_config(label).verbose_name = name
