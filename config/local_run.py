@@ -4,14 +4,20 @@ Starts an embedded PostgreSQL when DATABASE_URL is unset (with its two roles: th
 the application role runs everything else), migrates, loads the demo data,
 creates the demo administrator, then runs the web server, a Celery worker and Celery beat
 (over a broker that needs no server when REDIS_URL is unset). Ctrl-C stops everything.
+
+What matters comes last: once the services have started (the web server takes connections and
+their start-up output has gone quiet), a box with the URLs and every demo login. Their output
+passes through this process, which is how it knows when they have gone quiet.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +25,77 @@ from config import embedded_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_SECONDS = 10
+#: The services have started when the web server takes connections and none has printed
+#: anything for this long; the box is printed after at most STARTUP_TIMEOUT_SECONDS anyway.
+QUIET_SECONDS = 2.0
+STARTUP_TIMEOUT_SECONDS = 60
+
+
+class ServiceOutput:
+    """The services' output, passed on whole lines at a time; remembers when the last came."""
+
+    def __init__(self) -> None:
+        self.last_line_at = time.monotonic()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def follow(self, process: subprocess.Popen) -> None:
+        self.last_line_at = time.monotonic()  # a service just started is not yet quiet
+        thread = threading.Thread(target=self._forward, args=(process.stdout,), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _forward(self, stream) -> None:
+        for line in iter(stream.readline, b""):
+            with self._lock:
+                sys.stdout.buffer.write(line)
+                sys.stdout.buffer.flush()
+                self.last_line_at = time.monotonic()
+
+    def print(self, text: str) -> None:
+        with self._lock:
+            print(text, flush=True)
+
+    def drain(self) -> None:
+        """Pass on what the stopped services printed last (their shutdown)."""
+        for thread in self._threads:
+            thread.join(timeout=STOP_TIMEOUT_SECONDS)
+
+
+def _takes_connections(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        # A bare TCP connection: an HTTP request would add an access-log line after the box.
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _wait_until_started(address: str, output: ServiceOutput, processes: list[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+        if time.monotonic() - output.last_line_at >= QUIET_SECONDS and _takes_connections(address):
+            return
+        time.sleep(0.2)
+
+
+def login_box(address: str, demo_logins: list[str]) -> str:
+    """The URLs and the demo logins (as create_demo_admin printed them), framed to stand out."""
+    lines = [
+        "The address book is running.",
+        "",
+        f"  Admin:     http://{address}/admin/",
+        f"  API:       http://{address}/api/",
+        f"  API docs:  http://{address}/api/docs",
+        "",
+        *demo_logins,
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    width = max(len(line) for line in lines)
+    border = "+" + "=" * (width + 4) + "+"
+    return "\n".join(["", border, *(f"|  {line.ljust(width)}  |" for line in lines), border, ""])
 
 
 def _run_step(argv: list[str], env: dict[str, str]) -> None:
@@ -30,15 +107,19 @@ def _default_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _start(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _start(argv: list[str], env: dict[str, str], output: ServiceOutput) -> subprocess.Popen:
     # Own session per service, so that stopping it also stops the processes it forks.
-    return subprocess.Popen(
+    process = subprocess.Popen(
         argv,
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
         preexec_fn=_default_interrupt,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
+    output.follow(process)
+    return process
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -91,32 +172,45 @@ def main() -> int:
         print(f"No REDIS_URL: Celery uses the file-system broker in {data_dir / 'celery'}", flush=True)
 
     manage = [sys.executable, "manage.py"]
-    celery = [sys.executable, "-m", "celery", "-A", "config"]
+    # --quiet: no banner; what matters is in the box.
+    celery = [sys.executable, "-m", "celery", "-A", "config", "--quiet"]
+    output = ServiceOutput()
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     processes: list[subprocess.Popen] = []
     try:
-        _run_step([*manage, "migrate", "--noinput"], env)
+        print("Migrating the database and loading the demo data …", flush=True)
+        # One line per migration (a hundred on a fresh database) says nothing; a failure still shows.
+        _run_step([*manage, "migrate", "--noinput", "--verbosity=0"], env)
         _run_step([*manage, "load_demo"], env)
-        _run_step([*manage, "create_demo_admin"], env)
+        demo_logins = subprocess.run(
+            [*manage, "create_demo_admin", "--no-color"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.splitlines()
         processes = [
-            _start([*manage, "runserver", address], env),
-            _start([*celery, "worker", "--loglevel=INFO", "--concurrency=2"], env),
-            _start([*celery, "beat", "--loglevel=INFO"], env),
+            _start([*manage, "runserver", address], env, output),
+            _start([*celery, "worker", "--loglevel=INFO", "--concurrency=2"], env, output),
+            _start([*celery, "beat", "--loglevel=INFO"], env, output),
         ]
-        print(f"\n  The address book is at http://{address}/admin/  (Ctrl-C stops everything)\n", flush=True)
+        _wait_until_started(address, output, processes)
+        output.print(login_box(address, demo_logins))
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         print("A service stopped unexpectedly; stopping the others.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nStopping …", flush=True)
+        output.print("\nStopping …")
         return 0
     except subprocess.CalledProcessError as error:
         print(f"Setup step failed: {' '.join(error.cmd)}", file=sys.stderr)
         return error.returncode or 1
     finally:
         _stop(processes)
+        output.drain()
 
 
 if __name__ == "__main__":

