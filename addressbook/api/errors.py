@@ -16,7 +16,7 @@ import logging
 import sys
 from http import HTTPStatus
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -121,6 +121,9 @@ def not_found(request, exception=None):
     return response
 
 
+# No request transaction (ATOMIC_REQUESTS): a path that leads nowhere needs no database, and
+# is a 404, not a 503, while the database is down.
+@transaction.non_atomic_requests
 def unknown_path(request):
     """The view of every path under /api/ that names nothing: the JSON:API 404, whatever DEBUG says."""
     return not_found(request)
