@@ -121,9 +121,6 @@ def not_found(request, exception=None):
     return response
 
 
-# No request transaction (ATOMIC_REQUESTS): a path that leads nowhere needs no database, and
-# is a 404, not a 503, while the database is down.
-@transaction.non_atomic_requests
 @transaction.non_atomic_requests  # needs no database: a 404 also while PostgreSQL is down
 def unknown_path(request):
     """The view of every path under /api/ that names nothing: the JSON:API 404, whatever DEBUG says."""
