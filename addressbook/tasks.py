@@ -146,7 +146,7 @@ def build_statistics_report_task(report_id: str) -> str:
 )
 def recover_abandoned_jobs_task() -> int:
     """Mark imports and reports whose worker has gone silent, so they can be started again."""
-    from addressbook.services.imports import import_jobs_recover
+    from addressbook.services.import_recovery import import_jobs_recover
     from addressbook.services.statistics import statistics_reports_recover
 
     return import_jobs_recover() + statistics_reports_recover()
@@ -154,7 +154,7 @@ def recover_abandoned_jobs_task() -> int:
 
 def _import_run_lost(job_id: str) -> None:
     from addressbook.models import ImportJob
-    from addressbook.services.imports import import_job_abandon
+    from addressbook.services.import_recovery import import_job_abandon
 
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None:

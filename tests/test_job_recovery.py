@@ -32,12 +32,11 @@ import addressbook.services.imports as imports_service
 from addressbook.choices import ImportStatus, ReportStatus
 from addressbook.models import FunctionAddress, ImportJob, StatisticsReport
 from addressbook.resources.addresses import FunctionAddressResource
+from addressbook.services.import_recovery import import_job_restart, import_jobs_recover
 from addressbook.services.imports import (
     import_job_apply,
     import_job_create,
     import_job_preview,
-    import_job_restart,
-    import_jobs_recover,
     progress_key,
 )
 from addressbook.services.statistics import statistics_reports_recover

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from addressbook.choices import ImportAction, ImportResource, ImportStatus
 from addressbook.models import ImportJob, Organization
 from addressbook.roles import may_import
+from addressbook.services.import_recovery import import_job_restart
 from addressbook.services.imports import (
     ImportRefusedError,
     error_file,
@@ -27,7 +28,6 @@ from addressbook.services.imports import (
     import_job_confirm,
     import_job_create,
     import_job_preview,
-    import_job_restart,
     import_progress,
     template_file,
 )

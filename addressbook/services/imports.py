@@ -38,11 +38,9 @@ from addressbook.resources import RESOURCES, ROW_NUMBER, AddressbookResource, Ro
 from addressbook.roles import administers, may_import
 from addressbook.selectors.exports import export_records
 from addressbook.services.job_leases import (
-    job_lease_break,
     job_lease_claim,
     job_lease_finish,
     job_lease_kept,
-    job_leases_abandoned,
 )
 from addressbook.spreadsheets import format_of
 from addressbook.spreadsheets.read import Table, TableError, read_table
@@ -262,63 +260,6 @@ def _time_limit_message(job: ImportJob) -> str:
             "The file took longer than the worker's limit of %(minutes)d minutes and was stopped. "
             "Nothing was imported: split the file into smaller ones and upload them one by one."
         ) % {"minutes": settings.CELERY_TASK_SOFT_TIME_LIMIT // 60}
-
-
-# Where a job goes when the run holding it is gone: a preview is read again from the start
-# (nothing was kept), an import goes back to its preview (nothing was written) to be confirmed again.
-ABANDONED_TO = {
-    ImportStatus.QUEUED: ImportStatus.FAILED,
-    ImportStatus.PREVIEWING: ImportStatus.FAILED,
-    ImportStatus.APPLYING: ImportStatus.PREVIEWED,
-}
-
-
-def import_job_abandon(*, job: ImportJob, token: uuid.UUID | None = None) -> bool:
-    """Marks a job whose run is gone (see ABANDONED_TO), saying so; False if it moved on meanwhile."""
-    if job.status not in ABANDONED_TO:
-        return False
-    minutes = settings.CELERY_TASK_TIME_LIMIT // 60
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        if job.status == ImportStatus.APPLYING:
-            message = _(
-                "The process importing the file stopped before it was done (restarted, out of memory, "
-                "or past its time limit of %(minutes)d minutes). Nothing was imported: the preview "
-                "still holds, confirm it again."
-            ) % {"minutes": minutes}
-        else:
-            message = _(
-                "The process reading the file stopped before it was done (restarted, out of memory, "
-                "or past its time limit of %(minutes)d minutes). Nothing was imported: read the file "
-                "again."
-            ) % {"minutes": minutes}
-    # An import back at its preview waits for a new confirmation: the lost run's message, if
-    # the broker delivers it again, no longer imports it (import_job_apply).
-    return job_lease_break(
-        job,
-        running=job.status,
-        token=token,
-        status=ABANDONED_TO[job.status],
-        message=message,
-        **({"confirmation": None} if job.status == ImportStatus.APPLYING else {}),
-    )
-
-
-def import_jobs_recover() -> int:
-    """Marks every import whose worker has gone silent (see ABANDONED_TO); how many."""
-    marked = 0
-    for status in (ImportStatus.PREVIEWING, ImportStatus.APPLYING):
-        for job in job_leases_abandoned(ImportJob, running=status):
-            marked += import_job_abandon(job=job, token=job.run_token)
-    return marked
-
-
-def import_job_restart(*, job: ImportJob) -> bool:
-    """Queues a failed job to be read again from its stored file; False unless it had failed."""
-    restarted = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
-        status=ImportStatus.QUEUED, message="", total_rows=0, summary={}, updated_at=timezone.now()
-    )
-    job.refresh_from_db()
-    return restarted == 1
 
 
 def import_run(
